@@ -32,7 +32,11 @@ def check_metric(
         AssertionError: if the value misses the threshold; the message names the
             metric, the value, the threshold and the mode.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, (bool, str, bytes)):
+        raise TypeError(
+            f"value of {name!r} must be a real number; got {type(value).__name__}"
+        )
+    if not isinstance(value, (int, float)):
         try:
             value = float(value)  # numpy scalars and 0-d tensors
         except (TypeError, ValueError):

@@ -1,0 +1,50 @@
+# Two commands do all the set-up: `make book` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+VENDOR := vendor/.stamp
+HTML   := _build/html/index.html
+
+.PHONY: book test lab clean timings browser vendor lint
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+# MathJax, require.js and the ipywidgets manager, vendored from npm so pages render offline.
+$(VENDOR): scripts/vendor_js.sh
+	bash scripts/vendor_js.sh
+
+vendor: $(VENDOR)
+
+## Build the HTML book, every notebook executed at full size (cached between runs).
+book: $(STAMP) $(VENDOR)
+	BOOK_RUN_MODE=full $(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "Open file://$(CURDIR)/$(HTML)"
+
+## Run the whole test suite (notebooks in smoke mode). .ci/run calls exactly this.
+test: $(STAMP) $(VENDOR)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	BOOK_RUN_MODE=smoke $(BIN)/python -m pytest
+
+## Install headless Chromium (Debian package) for the browser tests.
+browser:
+	bash scripts/install_browser.sh
+
+## Re-measure each notebook's run time (full and smoke) into tutorial_utils/timings.json.
+timings: $(STAMP)
+	$(BIN)/python scripts/measure_timings.py
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache

@@ -1,0 +1,121 @@
+"""Notebook hygiene: what every chapter must look like before it is committed."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(nb: dict) -> list[str]:
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def toc_files() -> list[str]:
+    files = [TOC["root"]]
+    for part in TOC["parts"]:
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return files
+
+
+def test_there_are_notebooks() -> None:
+    assert NOTEBOOKS, "notebooks/ holds no notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_outputs_committed(path: Path) -> None:
+    dirty = [
+        i
+        for i, cell in enumerate(load(path)["cells"])
+        if cell["cell_type"] == "code"
+        and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
+    assert not dirty, f"{path.name}: cells {dirty} hold outputs; clear them first"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_name_title_install_cell_and_time_card(path: Path) -> None:
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), (
+        f"{path.name}: notebooks are named NN_short_name.ipynb"
+    )
+    nb = load(path)
+    first = nb["cells"][0]
+    title = "".join(first["source"]).splitlines()[0]
+    assert first["cell_type"] == "markdown" and re.match(r"# \d\d ", title), (
+        f"{path.name}: the first cell must be a markdown title '# NN Title'"
+    )
+    headings = [
+        line
+        for cell in nb["cells"]
+        if cell["cell_type"] == "markdown"
+        for line in "".join(cell["source"]).splitlines()
+        if line.startswith("# ")
+    ]
+    assert headings == [title], f"{path.name}: only the title may be a '# ' heading"
+    cells = code_cells(nb)
+    reference = code_cells(load(ROOT / "notebooks" / "00_setup.ipynb"))[0]
+    assert cells[0] == reference, (
+        f"{path.name}: the first code cell must be the install cell of 00_setup"
+    )
+    assert cells[1].endswith(f'time_card("{path.stem}")'), (
+        f"{path.name}: the second code cell must show time_card({path.stem!r})"
+    )
+
+
+def test_install_cell_uses_the_configured_repository() -> None:
+    cell = code_cells(load(ROOT / "notebooks" / "00_setup.ipynb"))[0]
+    match = re.search(r'REPOSITORY = "([^"]+)"', cell)
+    assert match, "the install cell must define REPOSITORY"
+    assert match.group(1) == CONFIG["repository"]["url"], (
+        "the install cell and _config.yml name different repositories"
+    )
+    assert 'find_spec("tutorial_utils") is None' in cell  # installs only if missing
+
+
+def test_toc_and_notebooks_agree() -> None:
+    files = toc_files()
+    missing = [
+        f
+        for f in files
+        if not any((ROOT / f"{f}{ext}").exists() for ext in (".md", ".ipynb"))
+    ]
+    assert not missing, f"_toc.yml lists files that do not exist: {missing}"
+    listed = {f for f in files if f.startswith("notebooks/")}
+    unlisted = [p.name for p in NOTEBOOKS if f"notebooks/{p.stem}" not in listed]
+    assert not unlisted, f"notebooks missing from _toc.yml: {unlisted}"
+
+
+ERRATA = sorted((ROOT / "book" / "errata").glob("*.yml"))
+FIELDS = {"id", "source", "says", "correct", "why", "chapter"}
+
+
+@pytest.mark.parametrize("path", ERRATA, ids=lambda p: p.name)
+def test_errata_entries_are_complete(path: Path) -> None:
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(entries, list) and entries, (
+        f"{path.name} must be a non-empty list"
+    )
+    for entry in entries:
+        assert set(entry) == FIELDS, f"{path.name}: {entry.get('id')} has {set(entry)}"
+        assert entry["chapter"] == path.stem, f"{path.name}: wrong chapter field"
+        assert all(str(entry[k]).strip() for k in FIELDS), f"{entry['id']} has blanks"
+        assert (ROOT / "notebooks" / f"{entry['chapter']}.ipynb").exists()
+
+
+def test_errata_ids_are_unique() -> None:
+    ids = [
+        e["id"] for p in ERRATA for e in yaml.safe_load(p.read_text(encoding="utf-8"))
+    ]
+    assert len(ids) == len(set(ids)), "duplicate errata ids"
