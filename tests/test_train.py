@@ -94,7 +94,17 @@ def test_scheduler_and_grad_clip_run() -> None:
     assert opt.param_groups[0]["lr"] == pytest.approx(0.025)
 
 
-@pytest.mark.filterwarnings("ignore:Using a target size")
+def test_broadcasting_regression_loss_is_refused() -> None:
+    X, y = torch.randn(8, 3), torch.randn(8)  # targets (B,) but output (B, 1)
+    model = nn.Linear(3, 1)
+    with pytest.raises(ValueError, match=r"output of shape \(8, 1\).*\(8,\)"):
+        train(
+            model, make_loader(X, y, batch_size=8), loss_fn=nn.MSELoss(),
+            optimizer=torch.optim.SGD(model.parameters(), lr=0.1), epochs=1,
+            device=torch.device("cpu"), progress=False,
+        )  # fmt: skip
+
+
 def test_clear_errors() -> None:
     X, y = blobs(16)
     loader = make_loader(X, y, batch_size=8)

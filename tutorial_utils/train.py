@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -95,13 +96,18 @@ def _autocast(device: torch.device, enabled: bool) -> contextlib.AbstractContext
 
 def _loss(loss_fn: Callable, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     try:
-        return loss_fn(out, y)
-    except (RuntimeError, ValueError, IndexError) as err:
+        with warnings.catch_warnings():
+            # torch only warns when an element-wise loss broadcasts (B, 1) against
+            # (B,) into (B, B): a silent wrong result, so treat it as an error
+            warnings.filterwarnings("error", "Using a target size", UserWarning)
+            return loss_fn(out, y)
+    except (RuntimeError, ValueError, IndexError, UserWarning) as err:
         raise ValueError(
             f"loss_fn could not compare the model output of shape {tuple(out.shape)} "
             f"with the targets of shape {tuple(y.shape)} ({type(err).__name__}: "
             f"{str(err).splitlines()[0]}); check the model's last layer and the "
-            "target dtype (class indices must be int64)"
+            "target shape and dtype (class indices must be int64; a regression "
+            "output of shape (B, 1) needs targets of shape (B, 1))"
         ) from err
 
 
