@@ -22,6 +22,13 @@ def test_parameter_count() -> None:
     assert sum(p.numel() for p in model.parameters()) == 64 * 32 + 32 + 32 * 10 + 10
 
 
+def test_numpy_sizes_and_empty_batch() -> None:
+    import numpy as np
+
+    model = MLP(np.int64(12), np.int32(4), 3)
+    assert model(torch.zeros(0, 3, 4)).shape == (0, 3)
+
+
 def test_errors() -> None:
     with pytest.raises(ValueError, match="hidden must be a positive int; got 0"):
         MLP(4, 0, 2)
@@ -29,3 +36,5 @@ def test_errors() -> None:
         MLP(4, 3, 2, activation="swish")
     with pytest.raises(ValueError, match=r"x must hold 4 values per example; got 6"):
         MLP(4, 3, 2)(torch.zeros(2, 6))
+    with pytest.raises(ValueError, match="with a batch axis; got"):
+        MLP(4, 3, 2)(torch.zeros(4))

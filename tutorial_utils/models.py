@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import torch
 from torch import nn
 
@@ -42,13 +44,22 @@ class MLP(nn.Module):
             ("hidden", hidden),
             ("out_features", out_features),
         ):
-            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            if (
+                isinstance(size, bool)
+                or not isinstance(size, numbers.Integral)
+                or size < 1
+            ):
                 raise ValueError(f"{name} must be a positive int; got {size!r}")
         if activation not in ACTIVATIONS:
             raise ValueError(
                 f"activation must be one of {', '.join(ACTIVATIONS)}; "
                 f"got {activation!r}"
             )
+        in_features, hidden, out_features = (
+            int(in_features),
+            int(hidden),
+            int(out_features),
+        )
         self.in_features = in_features
         self.hidden = nn.Linear(in_features, hidden)
         self.activation = ACTIVATIONS[activation]()
@@ -56,7 +67,11 @@ class MLP(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Map ``(B, ...)`` inputs with ``in_features`` values each to ``(B, out)``."""
-        x = x.reshape(len(x), -1)  # (B, in_features)
+        if x.ndim < 2:
+            raise ValueError(
+                f"x must have shape (B, ...) with a batch axis; got {tuple(x.shape)}"
+            )
+        x = x.flatten(1)  # (B, in_features)
         if x.shape[1] != self.in_features:
             raise ValueError(
                 f"x must hold {self.in_features} values per example; got "
