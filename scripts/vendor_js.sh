@@ -6,9 +6,11 @@
 # _static/. Idempotent: does nothing when vendor/.stamp already names these versions.
 #
 # The manager version: ipywidgets 8.1.9 writes widget state with model_module_version
-# 2.0.0 (@jupyter-widgets/controls 5), which every html-manager 1.0.x renders; 1.0.6 is
-# also myst-nb's CDN default. Only html-manager >= 1.0.12 also bundles the ipywidgets 7
-# models (controls 1.5.0); the book is always built with ipywidgets 8 (requirements.txt).
+# 2.0.0 (@jupyter-widgets/controls 5), which html-manager 1.0.x renders; 1.0.6 is also
+# myst-nb's CDN default. Checked in headless Chromium: 1.0.6 also draws a state saved by
+# ipywidgets 7.8.5 (controls 1.5.0: a slider and an Output in a VBox) with no error, as
+# does 1.0.15 (releases from 1.0.12 on bundle the ipywidgets 7 models explicitly).
+# The book itself is always built with ipywidgets 8 (requirements.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +20,8 @@ PACKAGES=(
     "@jupyter-widgets/html-manager@1.0.6"
 )
 STAMP=vendor/.stamp
-WANT="$(printf '%s\n' "${PACKAGES[@]}")"
+# The stamp names the packages and this script's own hash: editing either re-vendors.
+WANT="$(printf '%s\n' "${PACKAGES[@]}" "$(sha256sum "$0" | cut -c1-16)")"
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] \
     && [ -f vendor/static/mathjax/es5/tex-chtml.js ]; then

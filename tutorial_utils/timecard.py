@@ -22,6 +22,16 @@ def load_timings(path: Path = TIMINGS_FILE) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))["notebooks"]
 
 
+def _duration(seconds: float) -> str:
+    """12.3 -> '12 s', 754 -> '13 min', 5400 -> '1 h 30 min'."""
+    if round(seconds) < 120:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
 def _card_text(name: str, records: dict[str, Any]) -> str:
     if name not in records:
         return (
@@ -30,13 +40,13 @@ def _card_text(name: str, records: dict[str, Any]) -> str:
         )
     cpu = records[name]["cpu"]
     text = (
-        f"**Run time (measured {cpu['measured']}):** about {cpu['full_s']:.0f} s "
+        f"**Run time (measured {cpu['measured']}):** about {_duration(cpu['full_s'])} "
         f"on a {cpu['machine']} in the default (full) mode, "
-        f"{cpu['smoke_s']:.0f} s in smoke mode (`BOOK_RUN_MODE=smoke`)"
+        f"{_duration(cpu['smoke_s'])} in smoke mode (`BOOK_RUN_MODE=smoke`)"
     )
     gpu = records[name].get("gpu")
     if gpu:
-        text += f"; {gpu['full_s']:.0f} s on {gpu['machine']}"
+        text += f"; {_duration(gpu['full_s'])} on {gpu['machine']}"
     return text + "."
 
 

@@ -1,0 +1,157 @@
+"""Every page of the smoke-built book, as a reader with no network sees it in Chromium.
+
+The book is served from 127.0.0.1 and every other host is unresolvable, so a page
+that still needs a CDN fails here. Full-page screenshots land in _build/screenshots/
+for a person to look at. ``make browser`` installs Chromium; without it these tests
+are skipped with a message that says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+
+import pytest
+import yaml
+from chromium import CHROMIUM, Chromium
+from conftest import ROOT, BuiltBook
+
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"browser tests skipped: headless Chromium not found at {CHROMIUM}; "
+    "run `make browser` (scripts/install_browser.sh) to install it",
+)
+
+
+def book_pages() -> list[str]:
+    """Pages of the book (toc order) plus Sphinx's own index and search pages."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", [toc]):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return [*files, "genindex", "search"]
+
+
+# What a reader would see: math typeset by MathJax, images loaded, widgets drawn.
+INSPECT = r"""(async () => {
+  const visible = el => el.offsetWidth > 0 && el.offsetHeight > 0;
+  const math = [...document.querySelectorAll(".math")];
+  if (math.length) {
+    for (let i = 0; i < 300 && !(window.MathJax && MathJax.startup &&
+         MathJax.startup.promise); i++) await new Promise(r => setTimeout(r, 100));
+    if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+  }
+  const views = [...document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]')];
+  const drawn = s => { const area = s.previousElementSibling;
+    return area && area.matches(".widget-subarea") && visible(area) &&
+      area.querySelector(".jupyter-widgets") !== null; };
+  for (let i = 0; i < 300 && !views.every(drawn); i++)
+    await new Promise(r => setTimeout(r, 100));
+  const raw = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest("pre, code, script, style, textarea, mjx-container"))
+      continue;
+    if (/\$\$|\\begin\{|\\\[|\\\(/.test(node.textContent))
+      raw.push(node.textContent.trim().slice(0, 80));
+  }
+  return {
+    math: math.length,
+    untypeset: math.filter(m => !m.querySelector("mjx-container"))
+      .map(m => m.textContent.trim().slice(0, 80)),
+    mathErrors: document.querySelectorAll("mjx-merror").length,
+    raw: raw,
+    images: document.images.length,
+    brokenImages: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0))
+      .map(i => i.getAttribute("src")),
+    views: views.length,
+    undrawn: views.filter(s => !drawn(s)).length,
+    emptyOutputs: [...document.querySelectorAll(".widget-subarea .widget-output")]
+      .filter(o => !visible(o)).length,
+  };
+})()"""
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(smoke_book: BuiltBook) -> Iterator[str]:
+    """The built HTML served on 127.0.0.1 (file:// would hide failed requests)."""
+    handler = functools.partial(Quiet, directory=str(smoke_book.html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Chromium]:
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # no stale shot of a removed page
+    chromium = Chromium()
+    yield chromium
+    chromium.close()
+
+
+def uses_widgets(page: str) -> bool:
+    """True when the page's notebook imports ipywidgets (so it must show a widget)."""
+    notebook = ROOT / f"{page}.ipynb"
+    return notebook.exists() and "ipywidgets" in notebook.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", book_pages())
+def test_page_renders_offline(
+    page: str, site: str, browser: Chromium, smoke_book: BuiltBook
+) -> None:
+    html = smoke_book.html / f"{page}.html"
+    assert html.exists(), f"{html} was not built (see tests/test_book.py)"
+    browser.open(f"{site}/{page}.html")
+    seen = browser.evaluate(INSPECT)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.screenshot(SCREENSHOTS / f"{page.replace('/', '__')}.png")
+
+    failures = [f"failed load or error: {line}" for line in browser.problems()]
+    if seen["untypeset"] or seen["mathErrors"]:
+        failures.append(
+            f"MathJax typeset {seen['math'] - len(seen['untypeset'])} of "
+            f"{seen['math']} equations ({seen['mathErrors']} TeX errors); "
+            f"not typeset: {seen['untypeset'][:5]}"
+        )
+    if seen["raw"]:
+        failures.append(f"raw TeX left in the text: {seen['raw'][:5]}")
+    if seen["brokenImages"]:
+        failures.append(
+            f"{len(seen['brokenImages'])} of {seen['images']} images did not load: "
+            f"{seen['brokenImages'][:5]}"
+        )
+    if uses_widgets(page) and not seen["views"]:
+        failures.append(
+            "the notebook uses ipywidgets but the page embeds no widget view "
+            "(was the widget state saved when it executed?)"
+        )
+    if seen["undrawn"] or seen["emptyOutputs"]:
+        failures.append(
+            f"{seen['undrawn']} of {seen['views']} widgets not drawn, "
+            f"{seen['emptyOutputs']} widget outputs empty or hidden"
+        )
+    assert not failures, f"{page} in Chromium, offline:\n" + "\n".join(failures)
+
+
+def test_screenshot_of_every_page() -> None:
+    """Runs after the page tests: one PNG per page, for a person to look at."""
+    shots = {
+        page: SCREENSHOTS / f"{page.replace('/', '__')}.png" for page in book_pages()
+    }
+    missing = [page for page, png in shots.items() if not png.is_file()]
+    assert not missing, f"no screenshot in {SCREENSHOTS} for {missing}"

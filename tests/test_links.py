@@ -1,0 +1,129 @@
+"""Launch buttons, internal links and citations of the smoke-built book.
+
+The ``-W -n`` build already fails on unknown references and bibliography keys; this
+checks what it cannot see: the Colab and Binder buttons of every chapter, every
+relative href/src and #anchor in the HTML, links into the book's own GitHub
+repository, and MyST roles left as raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import ROOT, BuiltBook
+
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+REPO_URL = CONFIG["repository"]["url"].rstrip("/")
+BRANCH = CONFIG["repository"].get("branch", "main")
+OWNER_REPO = urlsplit(REPO_URL).path.strip("/")
+# A raw MyST role (`{cite:p}`, `{eq}`...) in the rendered text was never parsed.
+RAW_ROLE = re.compile(r"\{(cite|eq|ref|numref|doc|term|download)(:[a-z]+)?\}`?")
+
+
+def chapters() -> list[str]:
+    """Toc entries that are notebooks, e.g. ``notebooks/00_setup``."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", [toc]):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return [f for f in files if (ROOT / f"{f}.ipynb").exists()]
+
+
+def pages(html: Path) -> list[Path]:
+    return sorted(
+        p for p in html.rglob("*.html") if not p.relative_to(html).parts[0] == "_static"
+    )
+
+
+@cache
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@cache
+def anchors(path: Path) -> set[str]:
+    page = soup(path)
+    return {tag["id"] for tag in page.find_all(id=True)} | {
+        tag["name"] for tag in page.find_all("a", attrs={"name": True})
+    }
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_chapter_has_launch_buttons(chapter: str, smoke_book: BuiltBook) -> None:
+    page = smoke_book.html / f"{chapter}.html"
+    assert page.exists(), f"{page} was not built"
+    path_in_repo = "/".join(
+        p
+        for p in (CONFIG["repository"].get("path_to_book", ""), f"{chapter}.ipynb")
+        if p
+    )
+    assert (ROOT / path_in_repo).exists(), f"{path_in_repo} is not in the repository"
+    links = [a["href"] for a in soup(page).find_all("a", href=True)]
+    colab = (
+        f"{CONFIG['launch_buttons']['colab_url'].rstrip('/')}/github/{OWNER_REPO}"
+        f"/blob/{BRANCH}/{path_in_repo}"
+    )
+    binder_prefix = (
+        f"{CONFIG['launch_buttons']['binderhub_url'].rstrip('/')}/v2/gh/{OWNER_REPO}/"
+    )
+    assert colab in links, f"{chapter}: no Colab link {colab}; links: {links}"
+    binder = [u for u in links if u.startswith(binder_prefix) and path_in_repo in u]
+    assert binder, f"{chapter}: no Binder link {binder_prefix}...{path_in_repo}"
+
+
+def test_internal_links_and_anchors_resolve(smoke_book: BuiltBook) -> None:
+    html = smoke_book.html
+    broken = []
+    for page in pages(html):
+        for tag in soup(page).find_all(["a", "img", "link", "script"]):
+            target = tag.get("href") or tag.get("src")
+            if not target or target.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc:
+                continue  # external; own-repository links are checked below
+            file = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            where = f"{page.relative_to(html)} -> {target}"
+            if not file.exists():
+                broken.append(f"{where}: no such file")
+            elif parts.fragment and file.suffix == ".html":
+                if unquote(parts.fragment) not in anchors(file):
+                    broken.append(f"{where}: no such anchor")
+    assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken)
+
+
+def test_links_into_the_repository_exist(smoke_book: BuiltBook) -> None:
+    """``.../blob/main/x`` and ``.../tree/main/x`` links name files in this checkout."""
+    pattern = re.compile(rf"^{re.escape(REPO_URL)}/(?:blob|tree)/{BRANCH}/([^?#]+)")
+    missing = []
+    for page in pages(smoke_book.html):
+        for a in soup(page).find_all("a", href=True):
+            match = pattern.match(a["href"])
+            if match and not (ROOT / unquote(match.group(1))).exists():
+                missing.append(f"{page.relative_to(smoke_book.html)} -> {a['href']}")
+    assert not missing, "links to files not in the repository:\n" + "\n".join(missing)
+
+
+def test_no_unresolved_roles_or_citations(smoke_book: BuiltBook) -> None:
+    found = []
+    for page in pages(smoke_book.html):
+        body = soup(page).find("article") or soup(page).body
+        if body is None:
+            continue
+        for node in body.find_all(string=RAW_ROLE):
+            if not node.find_parent(["pre", "code", "script", "style"]):
+                found.append(
+                    f"{page.relative_to(smoke_book.html)}: {node.strip()[:80]}"
+                )
+        # Sphinx leaves a cross-reference it could not resolve without its <a>.
+        for tag in body.select(".xref, .problematic"):
+            if "problematic" in tag["class"] or tag.find_parent("a") is None:
+                text = tag.get_text()[:80]
+                found.append(f"{page.relative_to(smoke_book.html)}: {text}")
+    assert not found, "unresolved roles or citations:\n" + "\n".join(found)

@@ -1,0 +1,68 @@
+"""The time card's numbers: measured for every chapter, and still about right.
+
+``make timings`` (scripts/measure_timings.py) writes tutorial_utils/timings.json.
+The smoke build of this test session has just executed every notebook in smoke mode
+and jupyter-cache recorded how long each took, so no notebook runs a third time here.
+A smoke run more than three times slower than its record fails: the machines are
+noisy, but a chapter that grew that much needs its card re-measured.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, BuiltBook
+from jupyter_cache import get_cache
+
+from tutorial_utils.timecard import load_timings
+
+SLOWDOWN_ALLOWED = 3.0
+CPU_FIELDS = {"full_s", "smoke_s", "measured", "machine"}
+
+
+def toc_notebooks() -> list[Path]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", [toc]):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+
+
+@pytest.mark.parametrize("notebook", toc_notebooks(), ids=lambda p: p.stem)
+def test_notebook_has_a_timing_record(notebook: Path) -> None:
+    record = load_timings().get(notebook.stem)
+    assert record, (
+        f"tutorial_utils/timings.json has no record for {notebook.stem}; "
+        f"run `make timings` or scripts/measure_timings.py {notebook.stem}"
+    )
+    missing = CPU_FIELDS - set(record.get("cpu", {}))
+    assert not missing, f"{notebook.stem}: cpu record lacks {sorted(missing)}"
+    assert record["cpu"]["full_s"] > 0 and record["cpu"]["smoke_s"] > 0
+    if "gpu" in record:
+        assert {"full_s", "machine"} <= set(record["gpu"]), (
+            f"{notebook.stem}: a gpu record needs full_s and machine"
+        )
+
+
+@pytest.mark.parametrize("notebook", toc_notebooks(), ids=lambda p: p.stem)
+def test_smoke_run_within_three_times_its_record(
+    notebook: Path, smoke_book: BuiltBook
+) -> None:
+    recorded = load_timings().get(notebook.stem, {}).get("cpu", {}).get("smoke_s")
+    if recorded is None:
+        pytest.fail(f"{notebook.stem} has no recorded smoke time; run `make timings`")
+    cache = get_cache(smoke_book.html.parent / ".jupyter_cache")
+    try:
+        seconds = cache.match_cache_file(notebook).data["execution_seconds"]
+    except KeyError:
+        pytest.fail(
+            f"the smoke build has no execution of {notebook.name} matching its "
+            "current code (did it fail? see tests/test_book.py)"
+        )
+    assert seconds <= SLOWDOWN_ALLOWED * recorded, (
+        f"{notebook.stem} took {seconds:.1f} s in smoke mode, more than "
+        f"{SLOWDOWN_ALLOWED:g} x its recorded {recorded:.1f} s; make it faster or "
+        f"re-measure with scripts/measure_timings.py {notebook.stem}"
+    )
