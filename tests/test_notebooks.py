@@ -64,6 +64,11 @@ def test_name_title_install_cell_and_time_card(path: Path) -> None:
         if line.startswith("# ")
     ]
     assert headings == [title], f"{path.name}: only the title may be a '# ' heading"
+    header = [c for c in nb["cells"] if c["cell_type"] == "code"][:2]
+    assert [c["metadata"].get("tags") for c in header] == [
+        ["hide-input"],
+        ["remove-input"],
+    ], f"{path.name}: tag the install cell hide-input and the time card remove-input"
     cells = code_cells(nb)
     reference = code_cells(load(ROOT / "notebooks" / "00_setup.ipynb"))[0]
     assert cells[0] == reference, (
