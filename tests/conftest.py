@@ -9,9 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+
+
+def toc_files() -> list[str]:
+    """Every page of _toc.yml in order, without extension (``notebooks/00_setup``)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", [toc]):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return files
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-import yaml
 from chromium import CHROMIUM, Chromium
-from conftest import ROOT, BuiltBook
+from conftest import ROOT, BuiltBook, toc_files
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
@@ -30,11 +29,7 @@ pytestmark = pytest.mark.skipif(
 
 def book_pages() -> list[str]:
     """Pages of the book (toc order) plus Sphinx's own index and search pages."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", [toc]):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return [*files, "genindex", "search"]
+    return [*toc_files(), "genindex", "search"]
 
 
 # What a reader would see: math typeset by MathJax, images loaded, widgets drawn.

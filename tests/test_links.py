@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, BuiltBook
+from conftest import ROOT, BuiltBook, toc_files
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPO_URL = CONFIG["repository"]["url"].rstrip("/")
@@ -28,11 +28,7 @@ RAW_ROLE = re.compile(r"\{(cite|eq|ref|numref|doc|term|download)(:[a-z]+)?\}`?")
 
 def chapters() -> list[str]:
     """Toc entries that are notebooks, e.g. ``notebooks/00_setup``."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", [toc]):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return [f for f in files if (ROOT / f"{f}.ipynb").exists()]
+    return [f for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
 
 
 def pages(html: Path) -> list[Path]:

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, toc_files
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 
 
 def load(path: Path) -> dict:
@@ -21,13 +20,6 @@ def load(path: Path) -> dict:
 
 def code_cells(nb: dict) -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
-
-
-def toc_files() -> list[str]:
-    files = [TOC["root"]]
-    for part in TOC["parts"]:
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return files
 
 
 def test_there_are_notebooks() -> None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import ROOT, BuiltBook
+from conftest import ROOT, BuiltBook, toc_files
 from jupyter_cache import get_cache
 
 from tutorial_utils.timecard import load_timings
@@ -23,11 +22,7 @@ CPU_FIELDS = {"full_s", "smoke_s", "measured", "machine"}
 
 
 def toc_notebooks() -> list[Path]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", [toc]):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+    return [ROOT / f"{f}.ipynb" for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
 
 
 @pytest.mark.parametrize("notebook", toc_notebooks(), ids=lambda p: p.stem)
