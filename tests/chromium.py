@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -28,19 +30,21 @@ class Chromium:
 
     def __init__(self, width: int = 1280, height: int = 900) -> None:
         self.width, self.height = width, height
-        self._profile = tempfile.TemporaryDirectory(prefix="chromium-")
+        self._profile = tempfile.mkdtemp(prefix="chromium-")
         args = [
             str(CHROMIUM), "--headless=new", "--no-sandbox", "--disable-gpu",
-            "--remote-debugging-port=0", f"--user-data-dir={self._profile.name}",
+            "--remote-debugging-port=0", f"--user-data-dir={self._profile}",
             "--no-first-run", "--no-default-browser-check", "--disable-extensions",
             "--disable-background-networking", "--disable-component-update",
             "--hide-scrollbars", f"--window-size={width},{height}", OFFLINE,
             "about:blank",
         ]  # fmt: skip
+        # A session of its own, so close() can end the helper processes as well.
         self._proc = subprocess.Popen(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        port_file = Path(self._profile.name) / "DevToolsActivePort"
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        port_file = Path(self._profile) / "DevToolsActivePort"
         deadline = time.monotonic() + 60
         while not (port_file.exists() and port_file.read_text().strip()):
             if time.monotonic() > deadline or self._proc.poll() is not None:
@@ -147,11 +151,31 @@ class Chromium:
         path.write_bytes(base64.b64decode(shot["data"]))
 
     def close(self) -> None:
+        """End every Chromium process, then remove the profile folder.
+
+        Chromium's helper processes (renderer, crashpad) can outlive the main one by
+        a moment and still write into the profile, so the whole process group is
+        ended and the removal is retried briefly.
+        """
         if getattr(self, "_ws", None) is not None:
             self._ws.close()
-        self._proc.terminate()
-        try:
-            self._proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-        self._profile.cleanup()
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(self._proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                self._proc.wait(timeout=10)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        for _ in range(50):
+            try:
+                shutil.rmtree(self._profile)
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            shutil.rmtree(self._profile)  # still failing: let the error show
