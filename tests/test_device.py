@@ -6,25 +6,18 @@ import torch
 from tutorial_utils.device import DEVICE_ENV_VAR, describe_device, get_device
 
 
-def test_cpu_when_nothing_else(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("cuda", "mps", "expected"),
+    [(False, False, "cpu"), (True, True, "cuda"), (False, True, "mps")],
+    ids=["cpu when nothing else", "cuda before mps", "mps before cpu"],
+)
+def test_automatic_order(
+    monkeypatch: pytest.MonkeyPatch, cuda: bool, mps: bool, expected: str
+) -> None:
     monkeypatch.delenv(DEVICE_ENV_VAR, raising=False)
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
-    assert get_device() == torch.device("cpu")
-
-
-def test_cuda_preferred_over_mps(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(DEVICE_ENV_VAR, raising=False)
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
-    assert get_device() == torch.device("cuda")
-
-
-def test_mps_before_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(DEVICE_ENV_VAR, raising=False)
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
-    assert get_device() == torch.device("mps")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
+    assert get_device() == torch.device(expected)
 
 
 def test_env_override(monkeypatch: pytest.MonkeyPatch) -> None:
