@@ -46,8 +46,92 @@ def test_unavailable_cuda_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
 def test_describe_cpu() -> None:
     text = describe_device(torch.device("cpu"))
     assert text.startswith("cpu (") and "threads" in text
-    with pytest.raises(TypeError, match="torch.device"):
-        describe_device("cpu")  # type: ignore[arg-type]
+    assert describe_device(" CPU ") == text  # a device name works too
+
+
+def fake_gpus(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: count > 0)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: count)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda i: f"GPU {i}")
+
+
+@pytest.mark.parametrize("source", ["prefer", "BOOK_DEVICE"])
+def test_cuda_index_is_checked_against_the_gpus_there_are(
+    monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    fake_gpus(monkeypatch, 1)
+    monkeypatch.setenv(DEVICE_ENV_VAR, "cuda:3")
+    prefer = "cuda:3" if source == "prefer" else None
+    with pytest.raises(
+        ValueError,
+        match=rf"{source}='cuda:3' asks for CUDA, but this machine has 1 CUDA "
+        r"device\(s\), cuda:0",
+    ):
+        get_device(prefer)
+
+
+def test_existing_cuda_index_and_its_description(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_gpus(monkeypatch, 2)
+    monkeypatch.delenv(DEVICE_ENV_VAR, raising=False)
+    assert get_device("cuda:1") == torch.device("cuda:1")
+    assert get_device("CUDA") == torch.device("cuda")
+    assert describe_device(torch.device("cuda:1")) == "cuda:1 (GPU 1)"
+    assert describe_device("cuda") == "cuda:0 (GPU 0)"
+    with pytest.raises(ValueError, match=r"device='cuda:2' asks for CUDA, but .* 2 "):
+        describe_device(torch.device("cuda:2"))
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("tpu", "'tpu'"), ("cuda:x", "'cuda:x'"), ("cpu:1", "'cpu:1'"),
+     ("cuda:-1", "'cuda:-1'"), ("", "''")],
+)  # fmt: skip
+def test_bad_device_names_name_their_source(
+    monkeypatch: pytest.MonkeyPatch, value: str, shown: str
+) -> None:
+    monkeypatch.delenv(DEVICE_ENV_VAR, raising=False)
+    expected = "device must be one of cpu, cuda, mps \\(optionally 'cuda:N'\\)"
+    with pytest.raises(ValueError, match=f"{expected}; got prefer={shown}"):
+        get_device(value)
+    if value:  # an empty BOOK_DEVICE means "not set"
+        monkeypatch.setenv(DEVICE_ENV_VAR, value)
+        with pytest.raises(ValueError, match=f"{expected}; got BOOK_DEVICE={shown}"):
+            get_device()
+        with pytest.raises(ValueError, match=f"{expected}; got device={shown}"):
+            describe_device(value)
+
+
+def test_empty_env_means_automatic(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    monkeypatch.setenv(DEVICE_ENV_VAR, "  ")
+    assert get_device() == torch.device("cpu")
+
+
+def test_unavailable_mps_names_its_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    monkeypatch.setenv(DEVICE_ENV_VAR, "mps")
+    with pytest.raises(ValueError, match="BOOK_DEVICE='mps' asks for MPS, but MPS is"):
+        get_device()
+    with pytest.raises(ValueError, match="prefer='mps' asks for MPS.*prefer=None"):
+        get_device("mps")
+
+
+@pytest.mark.parametrize("bad", [0, torch.device("cpu"), ["cpu"], True])
+def test_prefer_must_be_a_str_or_none(bad: object) -> None:
+    with pytest.raises(TypeError, match="prefer must be a device name .* or None"):
+        get_device(bad)  # type: ignore[arg-type]
+
+
+def test_describe_device_bad_input() -> None:
+    with pytest.raises(TypeError, match="device must be a torch.device or a device"):
+        describe_device(0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="device name such as .cpu.; got None"):
+        describe_device(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="device must be a cpu, cuda or mps device"):
+        describe_device(torch.device("meta"))
 
 
 @pytest.mark.gpu

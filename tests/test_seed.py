@@ -38,3 +38,18 @@ def test_non_int_seed(bad: object) -> None:
 def test_out_of_range_seed(bad: int) -> None:
     with pytest.raises(ValueError, match=r"seed must be in \[0, 2\*\*32\)"):
         set_seed(bad)
+
+
+@pytest.mark.parametrize("seed", [np.int64(7), np.uint32(7), np.int8(7)])
+def test_numpy_integer_seed_is_the_same_seed(seed: np.integer) -> None:
+    set_seed(7)
+    expected = draw()
+    returned = set_seed(seed)
+    assert returned == 7 and type(returned) is int
+    assert draw() == expected
+
+
+@pytest.mark.parametrize("bad", [np.float64(1.0), np.bool_(True), torch.tensor(3)])
+def test_numpy_and_tensor_non_ints(bad: object) -> None:
+    with pytest.raises(TypeError, match="seed must be an int; got"):
+        set_seed(bad)  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -49,3 +50,36 @@ def test_errors(kwargs: dict, message: str) -> None:
     task = kwargs.pop("task")
     with pytest.raises(ValueError, match=message):
         make_sequence_task(task, **kwargs)
+
+
+@pytest.mark.parametrize("task", ["copy", "adding", "sine"])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"seq_len": 5.5}, "seq_len must be an int; got float 5.5"),
+        ({"seq_len": 6.0}, "seq_len must be an int; got float 6.0"),
+        ({"n": 4.0}, "n must be an int; got float 4.0"),
+        ({"n": True}, "n must be an int; got bool True"),
+        ({"vocab_size": 10.0}, "vocab_size must be an int; got float 10.0"),
+        ({"seed": 0.5}, "seed must be an int; got float 0.5"),
+        ({"seed": None}, "seed must be an int; got None"),
+    ],
+)
+def test_sizes_and_seed_must_be_ints(task: str, kwargs: dict, message: str) -> None:
+    arguments = {"n": 4, "seq_len": 6, **kwargs}
+    with pytest.raises(TypeError, match=message):
+        make_sequence_task(task, **arguments)
+
+
+@pytest.mark.parametrize("bad", [None, 3, ["copy"]])
+def test_task_must_be_a_str(bad: object) -> None:
+    with pytest.raises(TypeError, match="task must be a str, one of copy, reverse"):
+        make_sequence_task(bad, n=2, seq_len=3)  # type: ignore[arg-type]
+
+
+def test_seed_range_and_numpy_integers() -> None:
+    with pytest.raises(ValueError, match=r"seed must be in \[0, 2\*\*32\); got -1"):
+        make_sequence_task("copy", n=2, seq_len=3, seed=-1)
+    a = make_sequence_task("copy", n=np.int64(2), seq_len=np.int32(3), seed=np.int8(1))
+    b = make_sequence_task("copy", n=2, seq_len=3, seed=1)
+    assert all(torch.equal(p, q) for p, q in zip(a, b, strict=True))

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
-from tutorial_utils.text import load_char_corpus
+from tutorial_utils.text import CharCorpus, load_char_corpus
 
 
 def test_corpus_round_trip_and_split() -> None:
@@ -32,3 +33,78 @@ def test_errors() -> None:
         load_char_corpus(max_chars=10)
     with pytest.raises(ValueError, match="val_fraction and test_fraction"):
         load_char_corpus(val_fraction=0.6)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> CharCorpus:
+    return load_char_corpus(max_chars=1000)
+
+
+def test_decode_accepts_integer_ids_in_every_form(corpus: CharCorpus) -> None:
+    ids = corpus.encode("def ")
+    assert corpus.decode(ids) == "def "
+    assert corpus.decode(ids.to(torch.int32)) == "def "
+    assert corpus.decode(ids.numpy()) == "def "
+    assert corpus.decode(list(ids)) == "def "  # 0-d tensors, e.g. sampled tokens
+    assert corpus.decode([np.int64(i) for i in ids.tolist()]) == "def "
+    assert corpus.decode(ids[0]) == "d" and corpus.decode(int(ids[0])) == "d"
+    assert corpus.decode([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("ids", "error", "message"),
+    [
+        ([1.7], TypeError, "ids must hold integer ids; got float 1.7 at position 0"),
+        ([1, 2.0], TypeError, "got float 2.0 at position 1"),
+        ([True], TypeError, "got bool True at position 0"),
+        (torch.tensor([1.7, 2.0]), TypeError, "got Tensor of dtype torch.float32"),
+        (torch.tensor([1, 2], dtype=torch.bfloat16), TypeError, "torch.bfloat16"),
+        (torch.tensor([True]), TypeError, "got Tensor of dtype torch.bool"),
+        (np.array([1.0]), TypeError, "got ndarray of dtype float64"),
+        (1.0, TypeError, "ids must be a tensor, array or sequence of int; got float"),
+        ("abc", TypeError, "ids must be a tensor, array or sequence of int; got str"),
+        (None, TypeError, "sequence of int; got None"),
+        (torch.zeros(2, 3, dtype=torch.int64), ValueError, r"1-D; got shape \(2, 3\)"),
+        ([-1], ValueError, r"ids must be in \[0, "),
+    ],
+)
+def test_decode_bad_ids(
+    corpus: CharCorpus, ids: object, error: type, message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        corpus.decode(ids)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [None, ["a"], b"abc", 3])
+def test_encode_needs_a_str(corpus: CharCorpus, bad: object) -> None:
+    with pytest.raises(TypeError, match="s must be a str; got"):
+        corpus.encode(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"max_chars": 500.0}, TypeError, "max_chars must be an int; got float 500.0"),
+        ({"max_chars": True}, TypeError, "max_chars must be an int; got bool True"),
+        ({"max_chars": "500"}, TypeError, "max_chars must be an int; got str"),
+        ({"val_fraction": "0.1"}, TypeError, "val_fraction must be a real number"),
+        ({"test_fraction": None}, TypeError, "test_fraction must be a real number"),
+        ({"test_fraction": 0.0}, ValueError, "each be in \\(0, 0.5\\)"),
+        ({"val_fraction": float("nan")}, ValueError, "val_fraction must be a finite"),
+        (
+            {"max_chars": 100, "val_fraction": 0.001},
+            ValueError,
+            "the text \\(100 characters with max_chars=100\\) is too short .* "
+            "at least 1000 characters",
+        ),
+    ],
+)
+def test_load_char_corpus_bad_arguments(
+    kwargs: dict, error: type, message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        load_char_corpus(**kwargs)
+
+
+def test_load_char_corpus_accepts_numpy_integers() -> None:
+    assert len(load_char_corpus(max_chars=np.int64(200)).text) == 200

@@ -6,6 +6,8 @@ import os
 
 import torch
 
+from tutorial_utils.validate import describe
+
 __all__ = ["DEVICE_ENV_VAR", "get_device", "describe_device"]
 
 DEVICE_ENV_VAR = "BOOK_DEVICE"
@@ -15,6 +17,34 @@ _VALID = ("cpu", "cuda", "mps")
 def _mps_available() -> bool:
     backend = getattr(torch.backends, "mps", None)
     return bool(backend is not None and backend.is_available())
+
+
+def _parse(choice: str, source: str) -> torch.device:
+    """Check a device name that came from ``source`` (an argument or variable)."""
+    kind, colon, index = choice.strip().lower().partition(":")
+    if kind not in _VALID or (colon and (kind != "cuda" or not index.isdigit())):
+        raise ValueError(
+            f"device must be one of {', '.join(_VALID)} (optionally 'cuda:N'); "
+            f"got {source}={choice!r}"
+        )
+    asked = f"{source}={choice!r} asks for {kind.upper()}, but"
+    fix = {
+        DEVICE_ENV_VAR: f"unset {DEVICE_ENV_VAR} or set it to 'cpu'",
+        "prefer": "pass prefer=None for the automatic choice, or 'cpu'",
+    }.get(source, "use 'cpu'")
+    if kind == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"{asked} CUDA is not available here; {fix}")
+        count = torch.cuda.device_count()
+        if colon and int(index) >= count:
+            have = "cuda:0" if count == 1 else f"cuda:0 to cuda:{count - 1}"
+            raise ValueError(
+                f"{asked} this machine has {count} CUDA device(s), {have}; {fix}"
+            )
+        return torch.device(f"cuda:{int(index)}" if colon else "cuda")
+    if kind == "mps" and not _mps_available():
+        raise ValueError(f"{asked} MPS is not available here; {fix}")
+    return torch.device(kind)
 
 
 def get_device(prefer: str | None = None) -> torch.device:
@@ -29,28 +59,21 @@ def get_device(prefer: str | None = None) -> torch.device:
         device(type='cpu')
 
     Raises:
-        ValueError: if the requested device is unknown or not available here.
+        TypeError: if ``prefer`` is neither a str nor None.
+        ValueError: if the requested device (from ``prefer`` or ``BOOK_DEVICE``;
+            the message names which) is unknown, not available here, or a CUDA
+            index this machine does not have.
     """
-    choice = prefer if prefer is not None else os.environ.get(DEVICE_ENV_VAR, "")
-    choice = choice.strip().lower()
-    if choice:
-        kind = choice.split(":")[0]
-        if kind not in _VALID:
-            raise ValueError(
-                f"device must be one of {', '.join(_VALID)} (optionally 'cuda:N'); "
-                f"got {choice!r}"
-            )
-        if kind == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                f"device {choice!r} was requested but CUDA is not available here; "
-                f"unset {DEVICE_ENV_VAR} or use 'cpu'"
-            )
-        if kind == "mps" and not _mps_available():
-            raise ValueError(
-                f"device 'mps' was requested but MPS is not available here; "
-                f"unset {DEVICE_ENV_VAR} or use 'cpu'"
-            )
-        return torch.device(choice)
+    if prefer is not None and not isinstance(prefer, str):
+        raise TypeError(
+            f"prefer must be a device name such as 'cpu' or 'cuda:0', or None for "
+            f"the automatic choice; got {describe(prefer)}"
+        )
+    if prefer is not None:
+        return _parse(prefer, "prefer")
+    from_env = os.environ.get(DEVICE_ENV_VAR, "")
+    if from_env.strip():
+        return _parse(from_env, DEVICE_ENV_VAR)
     if torch.cuda.is_available():
         return torch.device("cuda")
     if _mps_available():
@@ -58,18 +81,30 @@ def get_device(prefer: str | None = None) -> torch.device:
     return torch.device("cpu")
 
 
-def describe_device(device: torch.device) -> str:
-    """Return a one-line human description of ``device``.
+def describe_device(device: torch.device | str) -> str:
+    """Return a one-line human description of ``device`` (a device or its name).
 
     Example:
         >>> describe_device(torch.device("cpu"))  # doctest: +ELLIPSIS
         'cpu (... threads)'
+
+    Raises:
+        TypeError: if ``device`` is neither a ``torch.device`` nor a str.
+        ValueError: if it is not a cpu, cuda or mps device available here.
     """
+    if isinstance(device, str):
+        device = _parse(device, "device")
     if not isinstance(device, torch.device):
-        raise TypeError(f"device must be a torch.device; got {type(device).__name__}")
+        raise TypeError(
+            f"device must be a torch.device or a device name such as 'cpu'; "
+            f"got {describe(device)}"
+        )
     if device.type == "cuda":
         index = device.index if device.index is not None else 0
+        _parse(f"cuda:{index}", "device")  # available, and an index it has
         return f"cuda:{index} ({torch.cuda.get_device_name(index)})"
     if device.type == "mps":
         return "mps (Apple GPU)"
-    return f"cpu ({torch.get_num_threads()} threads)"
+    if device.type == "cpu":
+        return f"cpu ({torch.get_num_threads()} threads)"
+    raise ValueError(f"device must be a cpu, cuda or mps device; got {str(device)!r}")

@@ -1,8 +1,7 @@
-"""Real MNIST (28x28) with a local cache, falling back to scikit-learn's 8x8 digits.
+"""Real MNIST (28x28) from a local cache, or scikit-learn's 8x8 digits when offline.
 
 Nothing happens on import. ``load_mnist_split`` reads the four standard idx ``.gz``
-files from a cache folder and downloads the missing ones from a list of mirrors;
-when that fails (no network, say) it warns once and returns the offline digits.
+files from ``cache_dir()``, downloading the missing ones once.
 """
 
 from __future__ import annotations
@@ -18,61 +17,24 @@ import numpy as np
 import torch
 
 from tutorial_utils.data import Split, load_digits_split, split_indices
+from tutorial_utils.validate import check_bool, check_real, check_seed
 
-__all__ = [
-    "CACHE_ENV_VAR", "MIRRORS", "FILES", "default_cache_dir", "parse_idx",
-    "load_mnist_split",
-]  # fmt: skip
+__all__ = ["MIRRORS", "FILES", "cache_dir", "load_mnist_split"]
 
-CACHE_ENV_VAR = "BOOK_DATA_DIR"
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
-FILES = {
-    "train_images": "train-images-idx3-ubyte.gz",
-    "train_labels": "train-labels-idx1-ubyte.gz",
-    "test_images": "t10k-images-idx3-ubyte.gz",
-    "test_labels": "t10k-labels-idx1-ubyte.gz",
-}
-_IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4"}
-_ERRORS = (OSError, ValueError, EOFError, zlib.error)  # URLError is an OSError
+FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+         "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")  # fmt: skip
+_FAILURES = (OSError, EOFError, ValueError, zlib.error)  # URLError is an OSError
 
 
-def default_cache_dir() -> Path:
-    """``$BOOK_DATA_DIR/mnist`` if that variable is set, else ``~/.cache/...``."""
-    root = os.environ.get(CACHE_ENV_VAR, "").strip()
-    if root:
-        return Path(root).expanduser() / "mnist"
-    return Path.home() / ".cache" / "large-ai-models-book" / "mnist"
-
-
-def parse_idx(data: bytes) -> np.ndarray:
-    """Decode an uncompressed idx file: bytes 0, 0, a type code and the rank, one
-    big-endian uint32 per dimension, then the values.
-
-    Example:
-        >>> parse_idx(bytes([0, 0, 8, 1, 0, 0, 0, 2, 7, 9]))
-        array([7, 9], dtype=uint8)
-
-    Raises:
-        ValueError: if the header is not an idx header or the size does not match.
-    """
-    ok = len(data) >= 4 and data[:2] == b"\0\0" and data[2] in _IDX_DTYPES
-    if not ok or len(data) < 4 + 4 * data[3]:
-        raise ValueError(
-            "not an idx file: it must start with 0, 0, a type code, the rank and "
-            f"one 4-byte size per dimension; got the bytes {list(data[:8])}"
-        )
-    rank, dtype = data[3], np.dtype(_IDX_DTYPES[data[2]])
-    shape = tuple(int(d) for d in np.frombuffer(data, ">u4", count=rank, offset=4))
-    expected = 4 + 4 * rank + dtype.itemsize * int(np.prod(shape))
-    if len(data) != expected:
-        raise ValueError(
-            f"idx file of shape {shape} must have {expected} bytes; got {len(data)}"
-        )
-    values = np.frombuffer(data, dtype, offset=4 + 4 * rank).reshape(shape)
-    return values.astype(dtype.newbyteorder("="))  # native order, writable copy
+def cache_dir() -> Path:
+    """``$BOOK_DATA_DIR/mnist``, or ``~/.cache/large-ai-models-book/mnist``."""
+    root = os.environ.get("BOOK_DATA_DIR", "").strip()
+    default = Path.home() / ".cache" / "large-ai-models-book"
+    return (Path(root).expanduser() if root else default) / "mnist"
 
 
 def _fetch(url: str, timeout: float) -> bytes:
@@ -80,102 +42,93 @@ def _fetch(url: str, timeout: float) -> bytes:
         return response.read()
 
 
-def _download(path: Path, mirrors: tuple[str, ...], timeout: float) -> None:
-    """Save ``path.name`` from the first mirror that serves a valid file."""
+def _parse_idx(gz: bytes) -> np.ndarray:
+    """A gzipped idx file of unsigned bytes: 0, 0, 8, rank, sizes, then the values."""
+    raw = gzip.decompress(gz)
+    rank = raw[3] if len(raw) > 3 and raw[:3] == b"\0\0\x08" else 0
+    shape = tuple(int(n) for n in np.frombuffer(raw[4 : 4 + 4 * rank], ">u4"))
+    if rank == 0 or len(shape) != rank or len(raw) != 4 + 4 * rank + np.prod(shape):
+        raise ValueError(f"not an idx file of bytes (header {list(raw[:4])})")
+    return np.frombuffer(raw, np.uint8, offset=4 + 4 * rank).reshape(shape)
+
+
+def _load(folder: Path, name: str, timeout: float) -> np.ndarray:
+    path = folder / name
+    if path.exists():
+        return _parse_idx(path.read_bytes())
     reasons = []
-    for mirror in mirrors:
+    for mirror in MIRRORS:
         try:
-            data = _fetch(mirror + path.name, timeout)
-            parse_idx(gzip.decompress(data))  # never cache a broken file
-        except _ERRORS as err:
+            data = _fetch(mirror + name, timeout)
+            array = _parse_idx(data)  # never cache a broken file
+        except _FAILURES as err:
             reasons.append(f"{mirror}: {type(err).__name__}: {err}")
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".part")
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{name}.part"
         partial.write_bytes(data)
-        partial.replace(path)  # atomic: no half-written file in the cache
-        return
-    raise OSError(f"no mirror served {path.name}: {'; '.join(reasons)}")
-
-
-def _read(
-    folder: Path, download: bool, timeout: float, mirrors: tuple[str, ...]
-) -> dict[str, np.ndarray]:
-    """The four arrays, from the cache or (if allowed) downloaded into it."""
-    arrays = {}
-    for key, name in FILES.items():
-        path = folder / name
-        if not path.exists():
-            if not download:
-                raise OSError(f"{name} is not in {folder} and download=False")
-            _download(path, mirrors, timeout)
-        arrays[key] = parse_idx(gzip.decompress(path.read_bytes()))
-    for part in ("train", "test"):
-        images, labels = arrays[f"{part}_images"], arrays[f"{part}_labels"]
-        if images.ndim != 3 or labels.shape != images.shape[:1]:
-            raise ValueError(
-                f"{part} images must be (N, H, W) with N labels; got shapes "
-                f"{images.shape} and {labels.shape}"
-            )
-    return arrays
+        partial.replace(path)  # atomic: the cache never holds half a file
+        return array
+    raise OSError(f"no mirror served {name} ({'; '.join(reasons)})")
 
 
 def load_mnist_split(
     *,
-    cache_dir: Path | str | None = None,
-    download: bool = True,
-    fallback: bool = True,
     val_fraction: float = 0.1,
     seed: int = 0,
+    fallback: bool = True,
     timeout: float = 10.0,
-    mirrors: tuple[str, ...] = MIRRORS,
 ) -> tuple[Split, str]:
     """MNIST as a ``Split`` of ``(N, 1, 28, 28)`` images in [0, 1], and its source.
 
     The official 10,000 test images are the test split; ``val_fraction`` of the
     60,000 training images (shuffled with ``seed``) is the validation split.
-
-    Args:
-        cache_dir: folder of the idx ``.gz`` files (default ``default_cache_dir()``).
-        download: fetch missing files from ``mirrors`` (``timeout`` s per try).
-        fallback: if MNIST cannot be loaded, warn once and return
-            ``load_digits_split(seed=seed)`` (8x8 digits) instead of raising.
+    Missing files are downloaded into ``cache_dir()``, ``timeout`` s per try.
 
     Returns:
-        ``(split, source)``, source ``"mnist"`` or ``"digits (offline fallback)"``.
+        ``(split, source)``, source ``"mnist"`` or, when MNIST cannot be loaded and
+        ``fallback`` is True, ``"digits (offline fallback)"`` with
+        ``load_digits_split(seed=seed)`` and one warning.
 
     Raises:
-        ValueError: for ``val_fraction`` outside [0, 1).
-        RuntimeError: if MNIST cannot be loaded and ``fallback=False``.
+        TypeError: if an argument has the wrong type.
+        ValueError: if ``val_fraction`` is outside [0, 1) or ``timeout`` is not
+            positive.
+        RuntimeError: if MNIST cannot be loaded and ``fallback`` is False.
     """
-    if not 0.0 <= val_fraction < 1.0:
+    if not 0 <= check_real("val_fraction", val_fraction) < 1:
         raise ValueError(f"val_fraction must be in [0, 1); got {val_fraction}")
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    if check_real("timeout", timeout) <= 0:
+        raise ValueError(f"timeout must be positive seconds; got {timeout}")
+    check_seed("seed", seed)
+    check_bool("fallback", fallback)
+    folder = cache_dir()
     try:
-        arrays = _read(folder, download, timeout, tuple(mirrors))
-    except _ERRORS as err:
-        failure = f"MNIST could not be downloaded ({type(err).__name__}: {err})"
+        images, labels, test_images, test_labels = (
+            _load(folder, name, timeout) for name in FILES
+        )
+        for x, y in ((images, labels), (test_images, test_labels)):
+            if x.ndim != 3 or y.shape != x.shape[:1]:
+                raise ValueError(f"images {x.shape} do not match labels {y.shape}")
+    except _FAILURES as err:
+        reason = f"MNIST could not be loaded ({type(err).__name__}: {err})"
+        where = f"put the four files {', '.join(FILES)} in {folder}"
         if not fallback:
-            raise RuntimeError(
-                f"{failure}; put the four idx .gz files in {folder} or pass "
-                "fallback=True to use scikit-learn's 8x8 digits instead"
-            ) from err
+            raise RuntimeError(f"{reason}; {where}") from err
         warnings.warn(
-            f"{failure}; using scikit-learn's 8x8 digits instead", stacklevel=2
+            f"{reason}; using scikit-learn's 8x8 digits instead ({where} to use "
+            "MNIST offline)",
+            stacklevel=2,
         )
         return load_digits_split(seed=seed), "digits (offline fallback)"
 
-    def tensors(part: str) -> tuple[torch.Tensor, torch.Tensor]:
-        X = torch.from_numpy(arrays[f"{part}_images"].astype(np.float32) / 255.0)
-        y = torch.from_numpy(arrays[f"{part}_labels"].astype(np.int64))
-        return X.unsqueeze(1), y  # (N, 1, H, W), (N,)
+    def tensors(x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        X = torch.from_numpy(x.astype(np.float32) / 255).unsqueeze(1)  # (N, 1, H, W)
+        return X, torch.from_numpy(y.astype(np.int64))  # (N,)
 
-    X, y = tensors("train")
+    (X, y), test = tensors(images, labels), tensors(test_images, test_labels)
     tr, va, _ = split_indices(
         len(X), val_fraction=val_fraction, test_fraction=0, seed=seed
     )
-    X_test, y_test = tensors("test")
-    split = Split(
-        X[tr], y[tr], X[va], y[va], X_test, y_test, target_names=tuple("0123456789")
-    )
+    split = Split(X[tr], y[tr], X[va], y[va], *test, target_names=tuple("0123456789"))
     return split, "mnist"

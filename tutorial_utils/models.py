@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-import numbers
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "MLP"]
+from tutorial_utils.runmode import by_mode
+from tutorial_utils.validate import (
+    check_int,
+    check_real,
+    check_seed,
+    check_str,
+    describe,
+)
+
+__all__ = ["ACTIVATIONS", "MLP", "MLPConfig"]
 
 ACTIVATIONS: dict[str, type[nn.Module]] = {
     "relu": nn.ReLU,
@@ -15,6 +24,15 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {
     "sigmoid": nn.Sigmoid,
     "gelu": nn.GELU,
 }
+
+
+def _check_activation(activation: object) -> str:
+    check_str("activation", activation)
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}"
+        )
+    return activation
 
 
 class MLP(nn.Module):
@@ -28,7 +46,8 @@ class MLP(nn.Module):
         torch.Size([5, 10])
 
     Raises:
-        ValueError: for non-positive sizes or an unknown activation name.
+        TypeError: if a size is not an int or ``activation`` is not a str.
+        ValueError: for a size below 1 or an unknown activation name.
     """
 
     def __init__(
@@ -39,34 +58,28 @@ class MLP(nn.Module):
         activation: str = "relu",
     ) -> None:
         super().__init__()
-        for name, size in (
-            ("in_features", in_features),
-            ("hidden", hidden),
-            ("out_features", out_features),
-        ):
-            if (
-                isinstance(size, bool)
-                or not isinstance(size, numbers.Integral)
-                or size < 1
-            ):
-                raise ValueError(f"{name} must be a positive int; got {size!r}")
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"activation must be one of {', '.join(ACTIVATIONS)}; "
-                f"got {activation!r}"
-            )
-        in_features, hidden, out_features = (
-            int(in_features),
-            int(hidden),
-            int(out_features),
-        )
+        in_features = check_int("in_features", in_features, minimum=1)
+        hidden = check_int("hidden", hidden, minimum=1)
+        out_features = check_int("out_features", out_features, minimum=1)
+        activation = _check_activation(activation)
         self.in_features = in_features
         self.hidden = nn.Linear(in_features, hidden)
         self.activation = ACTIVATIONS[activation]()
         self.output = nn.Linear(hidden, out_features)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(B, ...)`` inputs with ``in_features`` values each to ``(B, out)``."""
+        """Map ``(B, ...)`` inputs with ``in_features`` values each to ``(B, out)``.
+
+        Raises:
+            TypeError: if ``x`` is not a floating-point tensor.
+            ValueError: if ``x`` has no batch axis or the wrong number of values.
+        """
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"x must be a torch.Tensor; got {describe(x)}")
+        if not x.is_floating_point():
+            raise TypeError(
+                f"x must be a floating-point tensor (use x.float()); got {x.dtype}"
+            )
         if x.ndim < 2:
             raise ValueError(
                 f"x must have shape (B, ...) with a batch axis; got {tuple(x.shape)}"
@@ -78,3 +91,37 @@ class MLP(nn.Module):
                 f"{x.shape[1]} (input shape {tuple(x.shape)})"
             )
         return self.output(self.activation(self.hidden(x)))  # (B, out_features)
+
+
+@dataclass(frozen=True)
+class MLPConfig:
+    """Chapter 04's digits MLP and its training settings; chapter 05 reuses them.
+
+    ``epochs`` follows the run mode (``BOOK_RUN_MODE``) when the config is created.
+
+    Example:
+        >>> MLPConfig(hidden=64).lr
+        0.003
+
+    Raises:
+        TypeError: if a field has the wrong type.
+        ValueError: if a size or ``lr`` is not positive, ``lr`` is not finite,
+            ``seed`` is outside ``[0, 2**32)`` or ``activation`` is not a name in
+            ``ACTIVATIONS``.
+    """
+
+    hidden: int = 128  # H, hidden units
+    activation: str = "relu"
+    lr: float = 3e-3  # Adam's step size
+    batch_size: int = 64
+    epochs: int = field(default_factory=lambda: by_mode(full=40, smoke=3))
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        check_int("hidden", self.hidden, minimum=1)
+        _check_activation(self.activation)
+        if check_real("lr", self.lr) <= 0:
+            raise ValueError(f"lr must be positive; got {self.lr}")
+        check_int("batch_size", self.batch_size, minimum=1)
+        check_int("epochs", self.epochs, minimum=1)
+        check_seed("seed", self.seed)

@@ -25,13 +25,18 @@ def run_mode() -> str:
     mode = os.environ.get(RUN_MODE_ENV_VAR, "full").strip().lower() or "full"
     if mode not in RUN_MODES:
         raise ValueError(
-            f"{RUN_MODE_ENV_VAR} must be one of {', '.join(RUN_MODES)}; got {mode!r}"
+            f"{RUN_MODE_ENV_VAR} must be one of {', '.join(RUN_MODES)} (unset means "
+            f"full); got {os.environ[RUN_MODE_ENV_VAR]!r}"
         )
     return mode
 
 
 def is_smoke() -> bool:
-    """Return True when running in the shrunken ``smoke`` mode."""
+    """Return True when running in the shrunken ``smoke`` mode.
+
+    Raises:
+        ValueError: if ``BOOK_RUN_MODE`` holds something other than full or smoke.
+    """
     return run_mode() == "smoke"
 
 
@@ -40,5 +45,8 @@ def by_mode(full: T, smoke: T) -> T:
 
     Example:
         >>> epochs = by_mode(full=30, smoke=2)
+
+    Raises:
+        ValueError: if ``BOOK_RUN_MODE`` holds something other than full or smoke.
     """
     return smoke if is_smoke() else full

@@ -7,6 +7,8 @@ import random
 import numpy as np
 import torch
 
+from tutorial_utils.validate import check_seed
+
 __all__ = ["set_seed"]
 
 
@@ -18,13 +20,11 @@ def set_seed(seed: int) -> int:
         0
 
     Raises:
-        TypeError: if ``seed`` is not an int.
+        TypeError: if ``seed`` is not an int (a NumPy integer is one; a bool,
+            a float or a tensor is not).
         ValueError: if ``seed`` is negative or does not fit in 32 bits.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int; got {type(seed).__name__}")
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32); got {seed}")
+    seed = check_seed("seed", seed)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import torch
 
+from tutorial_utils.validate import check_int, check_seed, describe
+
 __all__ = ["TASKS", "make_sequence_task"]
 
 TASKS = ("copy", "reverse", "adding", "sine")
@@ -36,18 +38,22 @@ def make_sequence_task(
         True
 
     Raises:
-        ValueError: for an unknown task or sizes that cannot work.
+        TypeError: if ``task`` is not a str, or ``n``, ``seq_len``, ``vocab_size``
+            or ``seed`` is not an int (a bool or a float such as 5.5 is not).
+        ValueError: for an unknown task, sizes that cannot work, or a seed
+            outside ``[0, 2**32)``.
     """
+    if not isinstance(task, str):
+        raise TypeError(
+            f"task must be a str, one of {', '.join(TASKS)}; got {describe(task)}"
+        )
     if task not in TASKS:
         raise ValueError(f"task must be one of {', '.join(TASKS)}; got {task!r}")
-    if n < 1:
-        raise ValueError(f"n must be at least 1; got {n}")
-    if seq_len < 2:
-        raise ValueError(f"seq_len must be at least 2; got {seq_len}")
-    g = torch.Generator().manual_seed(seed)
+    n = check_int("n", n, minimum=1)
+    seq_len = check_int("seq_len", seq_len, minimum=2)
+    vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+    g = torch.Generator().manual_seed(check_seed("seed", seed))
     if task in ("copy", "reverse"):
-        if vocab_size < 2:
-            raise ValueError(f"vocab_size must be at least 2; got {vocab_size}")
         x = torch.randint(0, vocab_size, (n, seq_len), generator=g)  # (n, T)
         y = x.clone() if task == "copy" else x.flip(1)  # (n, T)
         return x, y

@@ -6,9 +6,16 @@ about 465,000 characters of English prose and code: no download needed.
 
 from __future__ import annotations
 
+import math
+import numbers
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import torch
+
+from tutorial_utils.validate import check_int, check_real, describe
 
 __all__ = ["CharCorpus", "load_char_corpus"]
 
@@ -33,8 +40,11 @@ class CharCorpus:
         """Map a string to a 1-D ``int64`` tensor of character ids.
 
         Raises:
+            TypeError: if ``s`` is not a str.
             ValueError: if ``s`` holds a character outside the vocabulary.
         """
+        if not isinstance(s, str):
+            raise TypeError(f"s must be a str; got {describe(s)}")
         unknown = sorted({c for c in s if c not in self.stoi})
         if unknown:
             raise ValueError(
@@ -42,19 +52,53 @@ class CharCorpus:
             )
         return torch.tensor([self.stoi[c] for c in s], dtype=torch.int64)
 
-    def decode(self, ids: torch.Tensor | list[int]) -> str:
-        """Map character ids back to a string.
+    def decode(self, ids: torch.Tensor | np.ndarray | Sequence[int] | int) -> str:
+        """Map character ids (a 1-D tensor, array or sequence, or one id) to a string.
+
+        Example:
+            >>> corpus.decode(corpus.encode("def"))  # doctest: +SKIP
+            'def'
 
         Raises:
-            ValueError: if an id is outside ``[0, vocab_size)``.
+            TypeError: if an id is not an integer (floats, bools and strings are
+                not: ``1.7`` is no character id).
+            ValueError: if ``ids`` has more than one dimension or an id is outside
+                ``[0, vocab_size)``.
         """
-        values = ids.tolist() if isinstance(ids, torch.Tensor) else list(ids)
-        bad = [i for i in values if not 0 <= int(i) < self.vocab_size]
+        values = _ids(ids)
+        bad = [i for i in values if not 0 <= i < self.vocab_size]
         if bad:
             raise ValueError(
                 f"ids must be in [0, {self.vocab_size}); got {bad[:5]} out of range"
             )
-        return "".join(self.vocab[int(i)] for i in values)
+        return "".join(self.vocab[i] for i in values)
+
+
+def _ids(ids: Any) -> list[int]:
+    """The ids as ints: a 1-D tensor, array or sequence, or one scalar id."""
+    if isinstance(ids, (torch.Tensor, np.ndarray)):
+        if ids.ndim > 1:
+            raise ValueError(f"ids must be 1-D; got shape {tuple(ids.shape)}")
+        if not str(ids.dtype).removeprefix("torch.").startswith(("int", "uint")):
+            raise TypeError(f"ids must hold integer ids; got {describe(ids)}")
+        return [int(i) for i in ids.reshape(-1).tolist()]
+    if isinstance(ids, numbers.Integral) and not isinstance(ids, bool):
+        return [int(ids)]
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+        raise TypeError(
+            f"ids must be a tensor, array or sequence of int; got {describe(ids)}"
+        )
+    return [_one_id(value, position) for position, value in enumerate(ids)]
+
+
+def _one_id(value: Any, position: int) -> int:
+    if isinstance(value, (torch.Tensor, np.ndarray)) and value.ndim == 0:
+        return _ids(value)[0]  # an element of a tensor, e.g. a sampled token
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"ids must hold integer ids; got {describe(value)} at position {position}"
+        )
+    return int(value)
 
 
 def load_char_corpus(
@@ -73,21 +117,38 @@ def load_char_corpus(
         val_fraction, test_fraction: shares of the text held out at the end.
 
     Raises:
-        ValueError: for a non-positive ``max_chars`` or fractions that leave no
-            training text.
+        TypeError: if ``max_chars`` is not an int or None (a bool or a float is
+            not an int), or a fraction is not a real number.
+        ValueError: if ``max_chars`` is below 100, a fraction is outside
+            ``(0, 0.5)``, or the text is too short to give the validation and test
+            parts a character each.
     """
-    from pydoc_data.topics import topics
-
-    if max_chars is not None and max_chars < 100:
-        raise ValueError(f"max_chars must be at least 100; got {max_chars}")
-    if not (0 < val_fraction < 0.5 and 0 < test_fraction < 0.5):
+    if max_chars is not None:
+        max_chars = check_int("max_chars", max_chars, minimum=100)
+    fractions = [
+        check_real(label, value)
+        for label, value in (
+            ("val_fraction", val_fraction),
+            ("test_fraction", test_fraction),
+        )
+    ]
+    if not all(0 < fraction < 0.5 for fraction in fractions):
         raise ValueError(
             "val_fraction and test_fraction must each be in (0, 0.5); "
             f"got {val_fraction} and {test_fraction}"
         )
+    from pydoc_data.topics import topics
+
     text = "\n".join(topics[key] for key in sorted(topics))
     if max_chars is not None:
         text = text[:max_chars]
+    if int(len(text) * min(fractions)) < 1:
+        raise ValueError(
+            f"the text ({len(text)} characters with max_chars={max_chars}) is too "
+            f"short for val_fraction={val_fraction} and test_fraction="
+            f"{test_fraction}: a held-out part would be empty; it needs at least "
+            f"{math.ceil(1 / min(fractions))} characters"
+        )
     vocab = tuple(sorted(set(text)))
     stoi = {c: i for i, c in enumerate(vocab)}
     ids = torch.tensor([stoi[c] for c in text], dtype=torch.int64)

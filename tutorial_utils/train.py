@@ -1,21 +1,29 @@
-"""One visible training loop, with a progress bar, that returns a ``History``."""
+"""One visible training loop, with a progress bar, that returns a ``History``.
+
+``train()`` reads top to bottom like a textbook's loop and calls ``evaluate()`` for
+the validation pass. The argument checks that make both fail early, with one
+sentence, live in ``tutorial_utils.train_checks``.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import time
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import torch
-from torch import nn
+from torch import Tensor, nn
+from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from tqdm.auto import tqdm
 
-__all__ = ["History", "accuracy", "make_loader", "evaluate", "train"]
+from tutorial_utils import train_checks as check
+from tutorial_utils.train_checks import TrainingDiverged
 
-Batch = tuple[torch.Tensor, torch.Tensor]
-MetricFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor | float]
+__all__ = ["History", "TrainingDiverged", "accuracy", "evaluate", "train"]
+
+Batch = tuple[Tensor, Tensor]
+LossFn = Callable[[Tensor, Tensor], Tensor]
+Metrics = Mapping[str, Callable[[Tensor, Tensor], Tensor | float]]
 
 
 @dataclass
@@ -46,13 +54,20 @@ class History:
         return float(sum(self.epoch_seconds))
 
 
-def accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+def accuracy(logits: Tensor, y: Tensor) -> Tensor:
     """Share of rows whose arg-max over the last dimension equals the label.
 
+    Example:
+        >>> accuracy(torch.tensor([[2.0, 1.0], [0.0, 3.0]]), torch.tensor([0, 0]))
+        tensor(0.5000)
+
     Raises:
-        ValueError: if ``logits`` is not ``y.shape + (num_classes,)``.
+        TypeError: if ``logits`` or ``y`` is not a tensor.
+        ValueError: if ``logits`` is not of shape ``y.shape + (num_classes,)``.
     """
-    if logits.shape[:-1] != y.shape:
+    check.expect(isinstance(logits, Tensor), "logits", "a torch.Tensor", logits)
+    check.expect(isinstance(y, Tensor), "y", "a torch.Tensor", y)
+    if logits.ndim == 0 or logits.shape[:-1] != y.shape:
         raise ValueError(
             "logits must have shape y.shape + (num_classes,); "
             f"got logits {tuple(logits.shape)} and y {tuple(y.shape)}"
@@ -60,137 +75,55 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return (logits.argmax(dim=-1) == y).float().mean()
 
 
-def make_loader(
-    X: torch.Tensor,
-    y: torch.Tensor,
-    *,
-    batch_size: int,
-    shuffle: bool = False,
-    seed: int = 0,
-) -> torch.utils.data.DataLoader:
-    """Wrap two tensors in a ``DataLoader``; shuffling is reproducible via ``seed``.
+def evaluate(
+    model: nn.Module, loader: Iterable[Batch], *, loss_fn: LossFn,
+    device: torch.device | str, metrics: Metrics | None = None,
+) -> dict[str, float]:  # fmt: skip
+    """Mean loss and metrics of ``model`` over the examples of ``loader``.
+
+    Runs in eval mode, without gradients, on ``device`` (the model is moved there).
+    Each example counts once: a short last batch weighs less, an empty one nothing.
+    Returns a dict with key ``"loss"`` and one key per metric.
 
     Raises:
-        ValueError: if ``X`` and ``y`` differ in length or ``batch_size`` < 1.
+        TypeError / ValueError: for a bad argument or batch (the sentence names
+            it) and when ``loader`` yields no examples.
     """
-    if len(X) != len(y):
-        raise ValueError(
-            f"X and y must have the same length; got {len(X)} and {len(y)}"
-        )
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1; got {batch_size}")
-    generator = torch.Generator().manual_seed(seed) if shuffle else None
-    dataset = torch.utils.data.TensorDataset(X, y)
-    return torch.utils.data.DataLoader(
-        dataset, batch_size=batch_size, shuffle=shuffle, generator=generator
-    )
-
-
-def _autocast(device: torch.device, enabled: bool) -> contextlib.AbstractContextManager:
-    """bf16 (or fp16) autocast on CUDA when enabled; a no-op elsewhere."""
-    if enabled and device.type == "cuda":
-        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-        return torch.autocast(device_type="cuda", dtype=dtype)
-    return contextlib.nullcontext()
-
-
-def _loss(loss_fn: Callable, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    try:
-        with warnings.catch_warnings():
-            # torch only warns when an element-wise loss broadcasts (B, 1) against
-            # (B,) into (B, B): a silent wrong result, so treat it as an error
-            warnings.filterwarnings("error", "Using a target size", UserWarning)
-            return loss_fn(out, y)
-    except (RuntimeError, ValueError, IndexError, UserWarning) as err:
-        raise ValueError(
-            f"loss_fn could not compare the model output of shape {tuple(out.shape)} "
-            f"with the targets of shape {tuple(y.shape)} ({type(err).__name__}: "
-            f"{str(err).splitlines()[0]}); check the model's last layer and the "
-            "target shape and dtype (class indices must be int64; a regression "
-            "output of shape (B, 1) needs targets of shape (B, 1))"
-        ) from err
-
-
-def _run_epoch(
-    model: nn.Module,
-    batches: Iterable[Batch],
-    loss_fn: Callable,
-    device: torch.device,
-    metrics: Mapping[str, MetricFn],
-    mixed_precision: bool,
-    optimizer: torch.optim.Optimizer | None = None,
-    scaler: torch.amp.GradScaler | None = None,
-    grad_clip: float | None = None,
-) -> tuple[float, dict[str, float]]:
-    """One pass over ``batches``; trains when ``optimizer`` is given."""
-    training = optimizer is not None
-    model.train(training)
-    total, count = 0.0, 0
-    sums = dict.fromkeys(metrics, 0.0)
-    with torch.set_grad_enabled(training):
-        for x, y in batches:
+    device = check.evaluate_args(model, loss_fn, device, metrics)
+    check.loader("loader", loader)
+    metrics = dict(metrics or {})
+    model.to(device).eval()
+    sums, count = dict.fromkeys(["loss", *metrics], 0.0), 0
+    with torch.no_grad():
+        for batch in loader:
+            x, y = check.unpack_batch(batch, "loader")
+            if len(x) == 0:
+                continue  # no examples, and a mean over none is NaN
             x, y = x.to(device), y.to(device)
-            with _autocast(device, mixed_precision):
-                out = model(x)
-                loss = _loss(loss_fn, out, y)
-            if training:
-                optimizer.zero_grad(set_to_none=True)
-                scaler.scale(loss).backward()
-                if grad_clip is not None:
-                    scaler.unscale_(optimizer)
-                    nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
-                scaler.step(optimizer)
-                scaler.update()
-            n = len(x)
-            total += float(loss.detach()) * n
-            count += n
-            with torch.no_grad():
-                for name, fn in metrics.items():
-                    sums[name] += float(fn(out.detach().float(), y)) * n
-    if count == 0:
-        raise ValueError("the data loader yielded no batches; is the data set empty?")
-    return total / count, {name: s / count for name, s in sums.items()}
-
-
-def evaluate(
-    model: nn.Module,
-    loader: Iterable[Batch],
-    *,
-    loss_fn: Callable,
-    device: torch.device,
-    metrics: Mapping[str, MetricFn] | None = None,
-) -> dict[str, float]:
-    """Mean loss and metrics of ``model`` over ``loader``, without gradients.
-
-    Returns a dict with key ``"loss"`` and one key per metric.
-    """
-    loss, values = _run_epoch(model, loader, loss_fn, device, metrics or {}, False)
-    return {"loss": loss, **values}
+            out = model(x)
+            sums["loss"] += check.compute_loss(loss_fn, out, y).item() * len(x)
+            for name, fn in metrics.items():
+                sums[name] += float(fn(out.float(), y)) * len(x)
+            count += len(x)
+    check.some_examples(count, "loader")
+    return {name: total / count for name, total in sums.items()}
 
 
 def train(
-    model: nn.Module,
-    train_loader: Iterable[Batch],
-    *,
-    loss_fn: Callable,
-    optimizer: torch.optim.Optimizer,
-    epochs: int,
-    device: torch.device,
-    val_loader: Iterable[Batch] | None = None,
-    metrics: Mapping[str, MetricFn] | None = None,
-    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
-    mixed_precision: bool = True,
-    grad_clip: float | None = None,
-    progress: bool = True,
-    desc: str = "training",
-) -> History:
+    model: nn.Module, train_loader: Iterable[Batch], *, loss_fn: LossFn,
+    optimizer: torch.optim.Optimizer, epochs: int, device: torch.device | str,
+    val_loader: Iterable[Batch] | None = None, metrics: Metrics | None = None,
+    scheduler: LRScheduler | None = None, mixed_precision: bool = False,
+    grad_clip: float | None = None, progress: bool = True, desc: str = "training",
+) -> History:  # fmt: skip
     """Train ``model`` for ``epochs`` epochs and return its ``History``.
 
-    Each epoch: one pass of gradient steps over ``train_loader``, then (if given) an
-    evaluation pass over ``val_loader``; ``scheduler.step()`` runs once per epoch.
-    On CUDA with ``mixed_precision=True`` the forward pass runs under autocast
-    (bfloat16 where supported, else float16 with gradient scaling); on CPU and MPS
-    everything stays float32.
+    Each epoch: one gradient step per batch of ``train_loader``, then, if given,
+    ``evaluate()`` on ``val_loader``, then one ``scheduler.step()`` (a
+    ``ReduceLROnPlateau`` is given the validation loss). ``grad_clip`` caps the norm
+    of every step's gradient. ``mixed_precision=True`` runs the forward pass under
+    autocast on CUDA (bfloat16 where supported, else float16 with gradient scaling)
+    and changes nothing on CPU and MPS.
 
     Example:
         >>> history = train(model, loader, loss_fn=nn.CrossEntropyLoss(),
@@ -198,45 +131,64 @@ def train(
         ...                 metrics={"accuracy": accuracy})  # doctest: +SKIP
 
     Raises:
-        TypeError: if ``model`` is not an ``nn.Module``.
-        ValueError: for ``epochs`` < 1, or when the model output and the targets do
-            not fit ``loss_fn`` (the message gives both shapes).
+        TypeError / ValueError: before any work, for a bad argument (the sentence
+            names it, what it expects and what it got); later, for a batch that is
+            not an (x, y) pair or a model output that does not fit ``loss_fn``.
+        TrainingDiverged: at the first NaN or infinite training loss.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int; got {epochs!r}")
+    device = check.train_args(
+        model, train_loader, loss_fn=loss_fn, optimizer=optimizer, epochs=epochs,
+        device=device, val_loader=val_loader, metrics=metrics, scheduler=scheduler,
+        mixed_precision=mixed_precision, grad_clip=grad_clip, progress=progress,
+    )  # fmt: skip
     metrics = dict(metrics or {})
-    device = torch.device(device)
     model.to(device)
-    use_scaler = mixed_precision and device.type == "cuda"
-    use_scaler = use_scaler and not torch.cuda.is_bf16_supported()
-    scaler = torch.amp.GradScaler("cuda", enabled=use_scaler)
-    history = History(
-        train_metrics={k: [] for k in metrics},
-        val_metrics={k: [] for k in metrics} if val_loader is not None else {},
-    )
-    bar = tqdm(range(epochs), desc=desc, disable=not progress, unit="epoch")
-    for _ in bar:
+    amp = mixed_precision and device.type == "cuda"
+    amp_dtype = torch.bfloat16 if amp and torch.cuda.is_bf16_supported() else torch.half
+    # float16, unlike bfloat16, needs the loss scaled so small gradients survive
+    scaler = torch.amp.GradScaler("cuda", enabled=amp and amp_dtype == torch.half)
+    history = History()
+    bar = tqdm(range(1, epochs + 1), desc=desc, disable=not progress, unit="epoch")
+    for epoch in bar:
         start = time.perf_counter()
-        loss, values = _run_epoch(
-            model, train_loader, loss_fn, device, metrics, mixed_precision,
-            optimizer, scaler, grad_clip,
-        )  # fmt: skip
-        history.train_loss.append(loss)
-        for k, v in values.items():
-            history.train_metrics[k].append(v)
-        postfix = {"loss": f"{loss:.4f}"}
+        model.train()
+        sums, count = dict.fromkeys(["loss", *metrics], 0.0), 0
+        for step, batch in enumerate(train_loader, start=1):
+            x, y = check.unpack_batch(batch, "train_loader")
+            if len(x) == 0:
+                continue  # no examples to learn from, and a NaN mean loss
+            x, y = x.to(device), y.to(device)
+            with torch.autocast("cuda", dtype=amp_dtype, enabled=amp):
+                out = model(x)
+                loss = check.compute_loss(loss_fn, out, y)
+            check.finite(loss, epoch, step)  # else stop: no later step repairs NaN
+            optimizer.zero_grad()
+            scaler.scale(loss).backward()
+            if grad_clip is not None:
+                scaler.unscale_(optimizer)  # clip the true gradient, not the scaled
+                nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+            scaler.step(optimizer)
+            scaler.update()
+            sums["loss"] += loss.item() * len(x)
+            for name, fn in metrics.items():
+                sums[name] += float(fn(out.detach().float(), y)) * len(x)
+            count += len(x)
+        check.some_examples(count, "train_loader")
+        history.train_loss.append(sums.pop("loss") / count)
+        for name, total in sums.items():
+            history.train_metrics.setdefault(name, []).append(total / count)
+        postfix = {"loss": history.train_loss[-1]}
         if val_loader is not None:
-            val_loss, val_values = _run_epoch(
-                model, val_loader, loss_fn, device, metrics, mixed_precision
+            val = evaluate(
+                model, val_loader, loss_fn=loss_fn, device=device, metrics=metrics
             )
-            history.val_loss.append(val_loss)
-            for k, v in val_values.items():
-                history.val_metrics[k].append(v)
-            postfix["val_loss"] = f"{val_loss:.4f}"
-            postfix.update({f"val_{k}": f"{v:.4f}" for k, v in val_values.items()})
-        if scheduler is not None:
+            history.val_loss.append(val["loss"])
+            for name in metrics:
+                history.val_metrics.setdefault(name, []).append(val[name])
+            postfix |= {f"val_{name}": value for name, value in val.items()}
+        if isinstance(scheduler, ReduceLROnPlateau):
+            scheduler.step(history.val_loss[-1])  # it lowers the lr on a plateau
+        elif scheduler is not None:
             scheduler.step()
         history.epoch_seconds.append(time.perf_counter() - start)
         bar.set_postfix(postfix)

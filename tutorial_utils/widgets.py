@@ -2,30 +2,59 @@
 
 Both helpers run the function once with the default values while the notebook
 executes, so the static book page shows the default result; moving a control
-re-runs it. A ``ValueError`` raised by the function (a setting that cannot work)
-is shown as one sentence, not as a traceback.
+re-runs it. A ``ValueError`` raised by the function (a setting that cannot work,
+including subclasses such as ``TrainingDiverged``) is shown as one sentence, not
+as a traceback. Controls that cannot work at all are refused up front.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
+from keyword import iskeyword
 from typing import Any
 
 import ipywidgets as widgets
 from IPython.display import display
 
+from tutorial_utils.validate import check_str, describe
+
 __all__ = ["interactive_plot", "run_button"]
 
 
-def _check_controls(controls: Mapping[str, Any]) -> None:
+def _check(fn: Any, controls: Any) -> None:
+    """Check that ``fn(**values of controls)`` can be called at all."""
+    if not callable(fn):
+        raise TypeError(f"fn must be a function to call; got {describe(fn)}")
+    if not isinstance(controls, Mapping):
+        raise TypeError(
+            "controls must be a dict from argument name to widget, e.g. "
+            f"{{'lr': FloatSlider(...)}}; got {describe(controls)}"
+        )
     if not controls:
-        raise ValueError("controls must name at least one widget")
+        raise ValueError("controls must name at least one widget; got an empty dict")
     for name, control in controls.items():
+        if not isinstance(name, str) or not name.isidentifier() or iskeyword(name):
+            raise ValueError(
+                "control names must be Python identifiers (they become keyword "
+                f"arguments of fn); got {name!r}"
+            )
         if not isinstance(control, widgets.ValueWidget):
             raise TypeError(
                 f"control {name!r} must be an ipywidgets value widget (a slider, "
-                f"dropdown, ...); got {type(control).__name__}"
+                f"dropdown, ...); got {describe(control)}"
             )
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # some builtins have none: nothing to check
+        return
+    try:
+        signature.bind(**dict.fromkeys(controls))
+    except TypeError as err:
+        raise TypeError(
+            f"fn cannot be called with the controls {list(controls)} as keyword "
+            f"arguments: {err}"
+        ) from None
 
 
 def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,8 +76,14 @@ def interactive_plot(
     Example:
         >>> box = interactive_plot(draw, {"lr": widgets.FloatSlider(0.1, min=0.01,
         ...                                     max=1.0, step=0.01)})  # doctest: +SKIP
+
+    Raises:
+        TypeError: if ``fn`` is not callable or cannot take the control names as
+            keyword arguments, ``controls`` is not a dict, or a control is not a
+            value widget.
+        ValueError: if ``controls`` is empty or a name is not an identifier.
     """
-    _check_controls(controls)
+    _check(fn, controls)
     out = widgets.interactive_output(_safe(fn), dict(controls))
     box = widgets.VBox([widgets.HBox(list(controls.values())), out])
     display(box)
@@ -64,8 +99,13 @@ def run_button(
     """Show ``controls`` and a button; a click runs ``fn(**values)`` (e.g. training).
 
     ``fn`` runs once with the defaults right away, so the page shows that result.
+
+    Raises:
+        TypeError: as for ``interactive_plot``, or if ``description`` is not a str.
+        ValueError: as for ``interactive_plot``, or if ``description`` is empty.
     """
-    _check_controls(controls)
+    _check(fn, controls)
+    check_str("description", description)
     button = widgets.Button(description=description, button_style="primary")
     out = widgets.Output()
     safe = _safe(fn)
