@@ -24,21 +24,10 @@ import time
 from pathlib import Path
 
 import nbformat
-import yaml
+from book_toc import ROOT, toc_notebooks
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
 TIMINGS = ROOT / "tutorial_utils" / "timings.json"
-
-
-def toc_notebooks() -> dict[str, Path]:
-    """Notebook name (``00_setup``) -> path, in table-of-contents order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", [toc]):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    paths = [ROOT / f"{f}.ipynb" for f in files]
-    return {p.stem: p for p in paths if p.exists()}
 
 
 def run_seconds(path: Path, mode: str, device: str) -> float:

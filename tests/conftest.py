@@ -1,8 +1,14 @@
-"""Shared fixtures: the repository root and the book built once in smoke mode."""
+"""Shared fixtures: the repository root and the book built once in smoke mode.
+
+The smoke build is the one place where ``make test`` executes the notebooks: each
+runs once, and the tests of tests/test_execution.py, test_timings.py, test_book.py,
+test_links.py and test_browser.py all read that one build.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -10,18 +16,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from book_toc import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-
-
-def toc_files() -> list[str]:
-    """Every page of _toc.yml in order, without extension (``notebooks/00_setup``)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", [toc]):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return files
+SMOKE_OUT = ROOT / "_build" / "smoke"
 
 
 @dataclass(frozen=True)
@@ -29,6 +27,7 @@ class BuiltBook:
     """Where the smoke-mode build landed, and what the builder printed."""
 
     html: Path
+    cache: Path  # jupyter-cache of this build: one record per executed notebook
     returncode: int
     log: str
 
@@ -38,22 +37,42 @@ def root() -> Path:
     return ROOT
 
 
+def smoke_config(folder: Path) -> Path:
+    """_config.yml with one change: a failing notebook does not stop the build.
+
+    ``make book`` stops at the first notebook that fails; the test build executes
+    them all, so that every failure is reported at once, each by its own test.
+    """
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["sphinx"]["config"]["nb_execution_raise_on_error"] = False
+    # Jupyter Book resolves local extension folders against the config file's folder.
+    extensions = config["sphinx"].get("local_extensions", {})
+    for name, where in extensions.items():
+        extensions[name] = str(ROOT / where)
+    path = folder / "_config.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
-def smoke_book() -> BuiltBook:
+def smoke_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     """Build the whole book once per test session, notebooks executed in smoke mode.
 
-    ``--all`` re-reads every page so that warnings of unchanged pages are reported
-    again; executed notebooks come from the smoke build's own execution cache.
+    The execution cache is emptied first, so every notebook runs exactly once per
+    test session against the current ``tutorial_utils`` (a cache keyed on the
+    notebook's code alone would hide a helper change that breaks a chapter).
     """
-    out = ROOT / "_build" / "smoke"
+    cache = SMOKE_OUT / "_build" / ".jupyter_cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    config = smoke_config(tmp_path_factory.mktemp("smoke-config"))
     env = {**os.environ, "BOOK_RUN_MODE": "smoke"}
     cmd = [
-        str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(out),
-        "--all", "-W", "-n", "--keep-going",
+        str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(SMOKE_OUT),
+        "--config", str(config), "--all", "-W", "-n", "--keep-going",
     ]  # fmt: skip
     proc = subprocess.run(
-        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=2400
     )
     return BuiltBook(
-        out / "_build" / "html", proc.returncode, proc.stdout + proc.stderr
+        SMOKE_OUT / "_build" / "html", cache, proc.returncode, proc.stdout + proc.stderr
     )

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from book_toc import ROOT, toc_files
 from chromium import CHROMIUM, Chromium
-from conftest import ROOT, BuiltBook, toc_files
+from conftest import BuiltBook
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
@@ -150,3 +153,51 @@ def test_screenshot_of_every_page() -> None:
     }
     missing = [page for page, png in shots.items() if not png.is_file()]
     assert not missing, f"no screenshot in {SCREENSHOTS} for {missing}"
+
+
+def widget_pages_with_math(html_root: Path) -> list[str]:
+    """The chapters whose pages have both equations and widgets."""
+    found = []
+    for page in toc_files():
+        html = html_root / f"{page}.html"
+        if uses_widgets(page) and html.exists():
+            text = html.read_text(encoding="utf-8")
+            if 'class="math' in text and "widget-view+json" in text:
+                found.append(page)
+    return found
+
+
+def test_widgets_setup_is_still_needed(
+    site: str, browser: Chromium, smoke_book: BuiltBook
+) -> None:
+    """book/js/widgets-setup.js patches html-manager 1.0.6 under MathJax 3. Loaded
+    without it, the pages with equations and widgets must still show what it fixes:
+    icon fonts requested from the wrong folder (fix 1), and the manager calling
+    MathJax 2's ``MathJax.Hub.Queue`` (fix 2; whether a page hits it depends on
+    which loads first, so every such page is tried). When an upgrade makes either
+    problem go away, the matching fix should be deleted."""
+    pages = widget_pages_with_math(smoke_book.html)
+    assert pages, "no page has both equations and widgets to check the patch on"
+    fonts, mathjax = [], []
+    browser.send("Network.setBlockedURLs", urls=["*widgets-setup.js"])
+    try:
+        for page in pages:
+            browser.open(f"{site}/{page}.html")
+            browser.evaluate(INSPECT)
+            for problem in browser.problems():
+                if re.search(r"404 .*\.(woff2?|ttf|eot)\b", problem):
+                    fonts.append(f"{page}: {problem}")
+                elif "reading 'Queue'" in problem:
+                    mathjax.append(f"{page}: {problem}")
+            if fonts and mathjax:
+                break
+    finally:
+        browser.send("Network.setBlockedURLs", urls=[])
+    assert fonts, (
+        f"{pages} without widgets-setup.js requested no icon font from a wrong "
+        "folder; delete fix 1 of book/js/widgets-setup.js"
+    )
+    assert mathjax, (
+        f"{pages} without widgets-setup.js never called MathJax 2's Hub.Queue; "
+        "delete fix 2 of book/js/widgets-setup.js"
+    )

@@ -15,8 +15,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from book_toc import ROOT, toc_notebooks
 from bs4 import BeautifulSoup
-from conftest import ROOT, BuiltBook, toc_files
+from conftest import BuiltBook
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPO_URL = CONFIG["repository"]["url"].rstrip("/")
@@ -28,7 +29,9 @@ RAW_ROLE = re.compile(r"\{(cite|eq|ref|numref|doc|term|download)(:[a-z]+)?\}`?")
 
 def chapters() -> list[str]:
     """Toc entries that are notebooks, e.g. ``notebooks/00_setup``."""
-    return [f for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
+    return [
+        p.relative_to(ROOT).with_suffix("").as_posix() for p in toc_notebooks().values()
+    ]
 
 
 def pages(html: Path) -> list[Path]:

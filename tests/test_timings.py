@@ -2,7 +2,7 @@
 
 ``make timings`` (scripts/measure_timings.py) writes tutorial_utils/timings.json.
 The smoke build of this test session has just executed every notebook in smoke mode
-and jupyter-cache recorded how long each took, so no notebook runs a third time here.
+and jupyter-cache recorded how long each took, so no notebook runs again here.
 A smoke run more than three times slower than its record fails: the machines are
 noisy, but a chapter that grew that much needs its card re-measured.
 """
@@ -12,20 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, BuiltBook, toc_files
+from book_toc import toc_notebooks
+from conftest import BuiltBook
 from jupyter_cache import get_cache
 
 from tutorial_utils.timecard import load_timings
 
 SLOWDOWN_ALLOWED = 3.0
 CPU_FIELDS = {"full_s", "smoke_s", "measured", "machine"}
+NOTEBOOKS = list(toc_notebooks().values())
 
 
-def toc_notebooks() -> list[Path]:
-    return [ROOT / f"{f}.ipynb" for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
-
-
-@pytest.mark.parametrize("notebook", toc_notebooks(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_has_a_timing_record(notebook: Path) -> None:
     record = load_timings().get(notebook.stem)
     assert record, (
@@ -41,21 +39,21 @@ def test_notebook_has_a_timing_record(notebook: Path) -> None:
         )
 
 
-@pytest.mark.parametrize("notebook", toc_notebooks(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_smoke_run_within_three_times_its_record(
     notebook: Path, smoke_book: BuiltBook
 ) -> None:
     recorded = load_timings().get(notebook.stem, {}).get("cpu", {}).get("smoke_s")
     if recorded is None:
         pytest.fail(f"{notebook.stem} has no recorded smoke time; run `make timings`")
-    cache = get_cache(smoke_book.html.parent / ".jupyter_cache")
     try:
-        seconds = cache.match_cache_file(notebook).data["execution_seconds"]
+        record = get_cache(smoke_book.cache).match_cache_file(notebook)
     except KeyError:
         pytest.fail(
             f"the smoke build has no execution of {notebook.name} matching its "
-            "current code (did it fail? see tests/test_book.py)"
+            "current code (it failed: see tests/test_execution.py)"
         )
+    seconds = record.data["execution_seconds"]
     assert seconds <= SLOWDOWN_ALLOWED * recorded, (
         f"{notebook.stem} took {seconds:.1f} s in smoke mode, more than "
         f"{SLOWDOWN_ALLOWED:g} x its recorded {recorded:.1f} s; make it faster or "

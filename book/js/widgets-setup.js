@@ -1,6 +1,9 @@
 // Loaded on pages with widgets, between require.js and the ipywidgets HTML manager
-// (see nb_ipywidgets_js in _config.yml). Two fixes for reading the book offline,
-// both checked by tests/test_browser.py.
+// (see nb_ipywidgets_js in _config.yml). Two fixes for reading the book offline, for
+// @jupyter-widgets/html-manager 1.0.6 with MathJax 3.2.2 and require.js 2.3.8 (the
+// versions scripts/vendor_js.sh vendors). tests/test_browser.py checks both ways:
+// every page loads with no error (the fixes work), and a page loaded with this file
+// blocked still shows both problems (the fixes are still needed).
 (function () {
   // 1. The manager's AMD modules ask for their icon fonts next to their own module
   //    URL, which require.js derives from the module name relative to the page, not
