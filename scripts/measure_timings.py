@@ -27,6 +27,11 @@ import nbformat
 from book_toc import ROOT, toc_notebooks
 from nbclient import NotebookClient
 
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import kernel_poll  # noqa: E402  (the book's fix for stalled widget cells)
+
+kernel_poll.install()
+
 TIMINGS = ROOT / "tutorial_utils" / "timings.json"
 
 

@@ -36,7 +36,10 @@ def book_pages() -> list[str]:
 
 
 # What a reader would see: math typeset by MathJax, images loaded, widgets drawn.
+# A slider track narrower than this jumps whole steps per pixel of drag.
+MIN_TRACK_PX = 100
 INSPECT = r"""(async () => {
+  const MIN_TRACK = MIN_TRACK_PX_VALUE;
   const visible = el => el.offsetWidth > 0 && el.offsetHeight > 0;
   const math = [...document.querySelectorAll(".math")];
   if (math.length) {
@@ -73,8 +76,16 @@ INSPECT = r"""(async () => {
     undrawn: views.filter(s => !drawn(s)).length,
     emptyOutputs: [...document.querySelectorAll(".widget-subarea .widget-output")]
       .filter(o => !visible(o)).length,
+    narrowSliders: [...document.querySelectorAll(".widget-slider .slider-container")]
+      .filter(t => visible(t.closest(".widget-slider")) &&
+                   t.getBoundingClientRect().width < MIN_TRACK).length,
+    sliders: document.querySelectorAll(".widget-slider").length,
+    overflowingCode: [...document.querySelectorAll("div.cell_input pre")]
+      .filter(p => p.clientWidth > 0 && p.scrollWidth > p.clientWidth + 1)
+      .map(p => p.textContent.split("\n").reduce((a, b) => a.length > b.length ? a : b)
+        .slice(0, 90)),
   };
-})()"""
+})()""".replace("MIN_TRACK_PX_VALUE", str(MIN_TRACK_PX))
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -142,6 +153,17 @@ def test_page_renders_offline(
         failures.append(
             f"{seen['undrawn']} of {seen['views']} widgets not drawn, "
             f"{seen['emptyOutputs']} widget outputs empty or hidden"
+        )
+    if seen["narrowSliders"]:
+        failures.append(
+            f"{seen['narrowSliders']} of {seen['sliders']} sliders have a track under "
+            f"{MIN_TRACK_PX} px: lay the controls out so they wrap"
+        )
+    if seen["overflowingCode"]:
+        failures.append(
+            f"{len(seen['overflowingCode'])} code cells scroll sideways at "
+            f"{browser.width} px (notebooks/ruff.toml sets the line length); longest "
+            f"lines: {seen['overflowingCode'][:3]}"
         )
     assert not failures, f"{page} in Chromium, offline:\n" + "\n".join(failures)
 

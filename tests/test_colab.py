@@ -161,8 +161,11 @@ def test_a_chapter_runs_like_in_colab(colab: Path, source: Path) -> None:
     assert path.exists(), f"{path.name} is gone: set TRAINING_NOTEBOOK in this file"
     venv_run(str(PYTHON), "-m", "pip", "install", "-q", str(source), cwd=colab)
     # Run in the venv's own kernel; a last cell reports what that kernel imported.
+    # book/_ext/kernel_poll.py: without it a widget cell can stall until the timeout
     driver = (
-        "import sys, nbformat; from nbclient import NotebookClient\n"
+        f"import sys; sys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
+        "import kernel_poll; kernel_poll.install()\n"
+        "import nbformat; from nbclient import NotebookClient\n"
         "nb = nbformat.read(sys.argv[1], as_version=4)\n"
         "nb.cells.append(nbformat.v4.new_code_cell('import sys, ipywidgets; "
         "print(sys.prefix, ipywidgets.__version__)'))\n"

@@ -126,3 +126,54 @@ def test_no_unresolved_roles_or_citations(smoke_book: BuiltBook) -> None:
                 text = tag.get_text()[:80]
                 found.append(f"{page.relative_to(smoke_book.html)}: {text}")
     assert not found, "unresolved roles or citations:\n" + "\n".join(found)
+
+
+# The book writes its chapters with two digits ("chapter 04"); "chapter 4" of
+# another book (a cited textbook) is not one of ours.
+CHAPTER_MENTION = re.compile(r"\b[Cc]hapters?\s+(\d\d)\b")
+
+
+def test_every_mention_of_an_existing_chapter_is_a_link(
+    smoke_book: BuiltBook,
+) -> None:
+    """'chapter 04' in running text links to chapter 04; a planned chapter, one
+    that does not exist yet, is named in plain text (there is nothing to link)."""
+    existing = {int(name[:2]) for name in toc_notebooks()}
+    unlinked = []
+    for page in pages(smoke_book.html):
+        body = soup(page).find("article") or soup(page).body
+        if body is None:
+            continue
+        for node in body.find_all(string=CHAPTER_MENTION):
+            if node.find_parent(["a", "pre", "code", "script", "style"]):
+                continue
+            for match in CHAPTER_MENTION.finditer(node):
+                if int(match.group(1)) in existing:
+                    context = node.strip().replace("\n", " ")[:90]
+                    unlinked.append(f"{page.relative_to(smoke_book.html)}: {context}")
+    assert not unlinked, (
+        "mentions of existing chapters that are not links (write "
+        "[chapter 04](04_neural_networks.ipynb) or {doc}`04_neural_networks`):\n"
+        + "\n".join(unlinked)
+    )
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_equations_are_numbered_per_chapter(
+    chapter: str, smoke_book: BuiltBook
+) -> None:
+    """Chapter 5's equations read (5.1), (5.2), ... (book/_ext/chapter_equations.py)."""
+    number = int(Path(chapter).name[:2])
+    page = soup(smoke_book.html / f"{chapter}.html")
+    labels = []
+    for span in page.select("span.eqno"):
+        for anchor in span.select("a.headerlink"):
+            anchor.extract()  # the pilcrow link next to the number
+        labels.append(span.get_text(strip=True))
+    expected = [f"({number}.{k})" for k in range(1, len(labels) + 1)]
+    assert labels == expected, f"{chapter}: equation numbers {labels[:8]}..."
+    references = [a.get_text(strip=True) for a in page.select("a.reference span")]
+    wrong = [
+        r for r in references if re.fullmatch(r"\(\d+(\.\d+)?\)", r) and "." not in r
+    ]
+    assert not wrong, f"{chapter}: equation references without chapter: {wrong}"

@@ -22,6 +22,20 @@ def test_mlp_equals_its_formula(activation: str) -> None:
     assert isinstance(model.activation, ACTIVATIONS[activation])
 
 
+def test_state_dict_keys_match_chapter_04() -> None:
+    # Chapter 04 writes its own MLP, with layers named hidden and output, and loads
+    # its weights into this class with a strict load_state_dict to show that the two
+    # compute the same thing; renaming a layer here would break that check.
+    model = MLP(6, 5, 4, activation="gelu")
+    shapes = {name: tuple(value.shape) for name, value in model.state_dict().items()}
+    assert shapes == {
+        "hidden.weight": (5, 6),
+        "hidden.bias": (5,),
+        "output.weight": (4, 5),
+        "output.bias": (4,),
+    }
+
+
 def test_parameter_count() -> None:
     assert count_parameters(MLP(64, 32, 10)) == 64 * 32 + 32 + 32 * 10 + 10
 

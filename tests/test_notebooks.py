@@ -1,4 +1,7 @@
-"""Notebook hygiene: what every chapter must look like before it is committed."""
+"""Notebook hygiene: what every chapter must look like before it is committed.
+
+The chapters' data (errata, glossary, references) is checked in test_book_data.py.
+"""
 
 from __future__ import annotations
 
@@ -92,27 +95,3 @@ def test_toc_and_notebooks_agree() -> None:
     listed = {f for f in files if f.startswith("notebooks/")}
     unlisted = [p.name for p in NOTEBOOKS if f"notebooks/{p.stem}" not in listed]
     assert not unlisted, f"notebooks missing from _toc.yml: {unlisted}"
-
-
-ERRATA = sorted((ROOT / "book" / "errata").glob("*.yml"))
-FIELDS = {"id", "source", "says", "correct", "why", "chapter"}
-
-
-@pytest.mark.parametrize("path", ERRATA, ids=lambda p: p.name)
-def test_errata_entries_are_complete(path: Path) -> None:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert isinstance(entries, list) and entries, (
-        f"{path.name} must be a non-empty list"
-    )
-    for entry in entries:
-        assert set(entry) == FIELDS, f"{path.name}: {entry.get('id')} has {set(entry)}"
-        assert entry["chapter"] == path.stem, f"{path.name}: wrong chapter field"
-        assert all(str(entry[k]).strip() for k in FIELDS), f"{entry['id']} has blanks"
-        assert (ROOT / "notebooks" / f"{entry['chapter']}.ipynb").exists()
-
-
-def test_errata_ids_are_unique() -> None:
-    ids = [
-        e["id"] for p in ERRATA for e in yaml.safe_load(p.read_text(encoding="utf-8"))
-    ]
-    assert len(ids) == len(set(ids)), "duplicate errata ids"

@@ -28,6 +28,20 @@ def test_plot_history_draws_every_curve() -> None:
     plt.close(fig)
 
 
+def test_one_epoch_is_drawn_as_points() -> None:
+    """A line through a single point is invisible: short histories get markers."""
+    fig = plot_history(
+        History(train_loss=[0.7], val_loss=[0.8], train_metrics={"acc": [0.5]},
+                val_metrics={"acc": [0.4]})
+    )  # fmt: skip
+    lines = [line for ax in fig.axes for line in ax.lines]
+    assert len(lines) == 4 and all(line.get_marker() == "o" for line in lines)
+    plt.close(fig)
+    long = plot_history(History(train_loss=list(np.linspace(1, 0.1, 50))))
+    assert long.axes[0].lines[0].get_marker() in ("None", "", None)
+    plt.close(long)
+
+
 def test_plot_history_errors() -> None:
     with pytest.raises(ValueError, match="holds no epoch"):
         plot_history(History())

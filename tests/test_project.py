@@ -18,7 +18,11 @@ from book_toc import ROOT
 import tutorial_utils
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-LOCAL = {"tutorial_utils", "conftest", "chromium", "book_toc", "dedupe_scripts"}
+LOCAL = {"tutorial_utils"} | {  # the project's own modules outside the package
+    p.stem
+    for folder in ("tests", "scripts", "book/_ext")
+    for p in (ROOT / folder).glob("*.py")
+}
 
 
 def normalize(name: str) -> str:

@@ -37,6 +37,17 @@ def test_run_button_runs_default_then_on_click() -> None:
     assert calls[-1] == pytest.approx(0.5) and not button.disabled
 
 
+def test_controls_wrap_instead_of_squeezing_sliders() -> None:
+    """Several sliders in a narrow column wrap to new lines, keeping their width."""
+    controls = {name: widgets.FloatSlider() for name in ("a", "b", "c", "d")}
+    for box in (
+        interactive_plot(lambda a, b, c, d: None, controls),
+        run_button(lambda a, b, c, d: None, controls),
+    ):
+        row = box.children[0]
+        assert row.layout.flex_flow == "row wrap", row.layout.flex_flow
+
+
 def test_bad_controls() -> None:
     with pytest.raises(ValueError, match="at least one widget"):
         interactive_plot(print, {})

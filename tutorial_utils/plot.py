@@ -99,16 +99,20 @@ def plot_history(history: History, *, title: str | None = None) -> Figure:
     fig, axes = plt.subplots(1, 1 + bool(names), figsize=(5 + 4 * bool(names), 3.2))
     axes = np.atleast_1d(axes)
     epochs = np.arange(1, history.epochs + 1)
-    axes[0].plot(epochs, history.train_loss, label="train")
+    # markers: a line through one or a few epochs would be invisible or hide them
+    style = {"marker": "o", "markersize": 4} if history.epochs <= 30 else {}
+    axes[0].plot(epochs, history.train_loss, label="train", **style)
     if history.val_loss:
-        axes[0].plot(epochs, history.val_loss, label="validation")
+        axes[0].plot(epochs, history.val_loss, label="validation", **style)
     axes[0].set(xlabel="epoch", ylabel="loss", title="loss")
     axes[0].legend()
     if names:
         for name in names:
-            axes[1].plot(epochs, history.train_metrics[name], label=f"train {name}")
+            train_values = history.train_metrics[name]
+            axes[1].plot(epochs, train_values, label=f"train {name}", **style)
             if name in history.val_metrics:
-                axes[1].plot(epochs, history.val_metrics[name], label=f"val {name}")
+                val_values = history.val_metrics[name]
+                axes[1].plot(epochs, val_values, label=f"val {name}", **style)
         axes[1].set(xlabel="epoch", title=", ".join(names))
         axes[1].legend()
     if title:

@@ -68,6 +68,12 @@ def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _row(children: list[widgets.Widget]) -> widgets.HBox:
+    """Controls side by side, wrapping to a new line rather than squeezing a
+    slider's track when the notebook or page column is narrow."""
+    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap"))
+
+
 def interactive_plot(
     fn: Callable[..., Any], controls: Mapping[str, widgets.ValueWidget]
 ) -> widgets.VBox:
@@ -85,7 +91,7 @@ def interactive_plot(
     """
     _check(fn, controls)
     out = widgets.interactive_output(_safe(fn), dict(controls))
-    box = widgets.VBox([widgets.HBox(list(controls.values())), out])
+    box = widgets.VBox([_row(list(controls.values())), out])
     display(box)
     return box
 
@@ -123,7 +129,7 @@ def run_button(
             button.disabled = False
 
     button.on_click(run)
-    box = widgets.VBox([widgets.HBox([*controls.values(), button]), out])
+    box = widgets.VBox([_row([*controls.values(), button]), out])
     display(box)
     run()
     return box
