@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Install headless Chromium from Debian's packages for tests/test_browser.py, which
-# drives it over the DevTools protocol (no chromedriver needed).
-# Idempotent: returns at once when the browser is already installed.
+# drives it over the DevTools protocol (no chromedriver needed), and a small CJK
+# font so that the Chinese terms on the screenshots are glyphs, not empty boxes.
+# Idempotent: returns at once when both are installed.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
+PACKAGES=(chromium fonts-dejavu-core fonts-wqy-microhei)
+missing=()
+for package in "${PACKAGES[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ -x /usr/bin/chromium ] && [ ${#missing[@]} -eq 0 ]; then
     echo "chromium already installed: $(/usr/bin/chromium --version 2>/dev/null)"
     exit 0
 fi
@@ -11,5 +17,5 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
+$SUDO apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}"
 /usr/bin/chromium --version

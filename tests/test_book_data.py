@@ -19,7 +19,11 @@ GLOSSARY_FILE = ROOT / "book" / "glossary.yml"
 GLOSSARY_FIELDS = {"term", "zh", "definition", "chapter", "label"}
 NOTEBOOKS = toc_notebooks()
 TARGET = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
-SOURCE_ERROR_BOX = re.compile(r"^(`{3,}|:{3,})\{warning\}\s*Source error", re.M)
+# A titled box: {admonition} takes a title ({warning} would run it into the text).
+SOURCE_ERROR_BOX = re.compile(
+    r"^(`{3,}|:{3,})\{(warning|admonition)\}\s*Source error[^\n]*\n(:class: warning)?",
+    re.M,
+)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -98,6 +102,11 @@ def test_every_source_error_box_has_an_entry(name: str) -> None:
         for box in SOURCE_ERROR_BOX.finditer(cell):
             above = cell[: box.start()].rstrip().splitlines()
             target = TARGET.match(above[-1]) if above else None
+            if box.group(2) != "admonition" or not box.group(3):
+                problems.append(
+                    "write ```{admonition} Source error ...: title with :class: "
+                    f"warning on the next line (a warning takes no title): {box[0]}"
+                )
             if not target:
                 problems.append(f"no (errata-<id>)= line directly above: {box[0]}")
             elif target.group(1) not in known:
