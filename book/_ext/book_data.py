@@ -74,8 +74,9 @@ def errata_markdown(root: Path) -> str:
     parts = []
     for letter in sorted(by_source):
         key = SOURCES.get(letter)
-        cite = f" ({{cite:t}}`{key}`)" if key else ""
-        parts.append(f"## Source {letter}{cite}\n")
+        parts.append(f"## Source {letter}\n")
+        if key:
+            parts.append(f"The article: {{cite:p}}`{key}`.\n")
         for entry in sorted(by_source[letter], key=lambda e: e["source"]):
             parts.append(
                 f"**{entry['source']}**: 「{_cell(entry['quote'])}」\n\n"
