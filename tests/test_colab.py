@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from test_project import requirements
 
 pytestmark = pytest.mark.slow
 
@@ -37,18 +38,8 @@ FROM_REQUIREMENTS = (
 TRAINING_NOTEBOOK = "04_neural_networks"  # the one chapter run here
 
 
-def pins() -> dict[str, str]:
-    """``name==version`` lines of requirements.txt, by lower-case name."""
-    found = {}
-    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        requirement = line.split("#")[0].strip()
-        if "==" in requirement:
-            found[requirement.split("==")[0].strip().lower()] = requirement
-    return found
-
-
 def colab_packages() -> tuple[str, ...]:
-    pinned = pins()
+    pinned = requirements()  # name -> pin line, as tests/test_project.py reads it
     missing = [name for name in FROM_REQUIREMENTS if name not in pinned]
     assert not missing, f"requirements.txt pins no version of {missing}"
     return (*(pinned[name] for name in FROM_REQUIREMENTS), COLAB_WIDGETS)

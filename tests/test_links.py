@@ -109,17 +109,24 @@ def test_links_into_the_repository_exist(smoke_book: BuiltBook) -> None:
     assert not missing, "links to files not in the repository:\n" + "\n".join(missing)
 
 
+def text_nodes(page: Path, pattern: re.Pattern[str], skip: list[str]) -> list:
+    """Text of the page's article matching ``pattern``, outside the ``skip`` tags."""
+    body = soup(page).find("article") or soup(page).body
+    if body is None:
+        return []
+    return [
+        node for node in body.find_all(string=pattern) if not node.find_parent(skip)
+    ]
+
+
 def test_no_unresolved_roles_or_citations(smoke_book: BuiltBook) -> None:
     found = []
     for page in pages(smoke_book.html):
+        for node in text_nodes(page, RAW_ROLE, ["pre", "code", "script", "style"]):
+            found.append(f"{page.relative_to(smoke_book.html)}: {node.strip()[:80]}")
         body = soup(page).find("article") or soup(page).body
         if body is None:
             continue
-        for node in body.find_all(string=RAW_ROLE):
-            if not node.find_parent(["pre", "code", "script", "style"]):
-                found.append(
-                    f"{page.relative_to(smoke_book.html)}: {node.strip()[:80]}"
-                )
         # Sphinx leaves a cross-reference it could not resolve without its <a>.
         for tag in body.select(".xref, .problematic"):
             if "problematic" in tag["class"] or tag.find_parent("a") is None:
@@ -140,13 +147,9 @@ def test_every_mention_of_an_existing_chapter_is_a_link(
     that does not exist yet, is named in plain text (there is nothing to link)."""
     existing = {int(name[:2]) for name in toc_notebooks()}
     unlinked = []
+    skip = ["a", "pre", "code", "script", "style"]
     for page in pages(smoke_book.html):
-        body = soup(page).find("article") or soup(page).body
-        if body is None:
-            continue
-        for node in body.find_all(string=CHAPTER_MENTION):
-            if node.find_parent(["a", "pre", "code", "script", "style"]):
-                continue
+        for node in text_nodes(page, CHAPTER_MENTION, skip):
             for match in CHAPTER_MENTION.finditer(node):
                 if int(match.group(1)) in existing:
                     context = node.strip().replace("\n", " ")[:90]

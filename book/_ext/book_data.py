@@ -2,7 +2,7 @@
 
 ``book/glossary.yml`` (one entry per term) and ``book/errata/*.yml`` (one file per
 chapter) are the single source; the pages ``book/glossary.md`` and
-``book/errata.md`` hold a placeholder line that this extension replaces, when
+``book/errata.md`` each hold a marker comment that this extension replaces, when
 Sphinx reads the page, with MyST markdown generated from the data. Links go
 through ``{ref}`` to labels in the chapters, so a label that does not exist fails
 the ``-W -n`` build. tests/test_book_data.py checks the data itself.
