@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from book_toc import ROOT, toc_notebooks
+from book_toc import ROOT, toc_files, toc_notebooks
 from pybtex.database import parse_file
 
 ERRATA = sorted((ROOT / "book" / "errata").glob("*.yml"))
@@ -18,6 +18,12 @@ ERRATA_FIELDS = {"id", "source", "quote", "says", "correct", "why", "chapter"}
 GLOSSARY_FILE = ROOT / "book" / "glossary.yml"
 GLOSSARY_FIELDS = {"term", "zh", "definition", "chapter", "label"}
 NOTEBOOKS = toc_notebooks()
+# markdown pages that define glossary terms too (the FAQ and the tools appendix)
+PAGES = {
+    name: ROOT / "book" / f"{name}.md"
+    for name in ("faq", "tools")
+    if f"book/{name}" in toc_files()
+}
 TARGET = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
 # A titled box: {admonition} takes a title ({warning} would run it into the text).
 SOURCE_ERROR_BOX = re.compile(
@@ -29,6 +35,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @cache
 def markdown_cells(name: str) -> tuple[str, ...]:
+    if name in PAGES:  # a markdown page is one cell
+        return (PAGES[name].read_text(encoding="utf-8"),)
     cells = json.loads(NOTEBOOKS[name].read_text(encoding="utf-8"))["cells"]
     return tuple("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
 
@@ -60,11 +68,12 @@ def test_errata_entries_are_complete(path: Path) -> None:
         blank = [k for k in ERRATA_FIELDS if not str(entry[k]).strip()]
         assert not blank, f"{entry['id']}: empty {blank}"
         assert entry["chapter"] == path.stem, f"{entry['id']}: wrong chapter"
-        assert entry["id"].startswith(path.stem[:2] + "-"), (
-            f"{entry['id']}: the id starts with the chapter number, "
-            f"e.g. {path.stem[:2]}-..."
+        prefix = path.stem[:2] if path.stem[:2].isdigit() else path.stem
+        assert entry["id"].startswith(prefix + "-"), (
+            f"{entry['id']}: the id starts with the chapter number (or the page "
+            f"name), e.g. {prefix}-..."
         )
-        assert re.fullmatch(r"[A-E] [\d.–-]+\w*", entry["source"]), (
+        assert re.fullmatch(r"[A-E] (appendix )?[\d.–-]+\w*", entry["source"]), (
             f"{entry['id']}: source must be a letter A-E and a section, "
             f"e.g. 'A 4.1.1'; got {entry['source']!r}"
         )
@@ -87,14 +96,14 @@ def test_errata_have_no_duplicates() -> None:
 
 def test_every_erratum_links_to_its_check() -> None:
     missing = [
-        f"{e['id']}: no (errata-{e['id']})= target in {e['chapter']}.ipynb"
+        f"{e['id']}: no (errata-{e['id']})= target in {e['chapter']}"
         for e in errata()
         if f"errata-{e['id']}" not in labels(e["chapter"])
     ]
     assert not missing, "\n".join(missing)
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
+@pytest.mark.parametrize("name", [*NOTEBOOKS, *PAGES])
 def test_every_source_error_box_has_an_entry(name: str) -> None:
     known = {f"errata-{e['id']}" for e in errata()}
     problems = []
@@ -124,7 +133,8 @@ def test_glossary_entries_are_complete_and_unique() -> None:
         blank = [k for k in GLOSSARY_FIELDS if not str(entry[k]).strip()]
         assert not blank, f"{entry['term']}: empty {blank}"
         assert CJK.search(entry["zh"]), f"{entry['term']}: zh has no Chinese"
-        assert entry["chapter"] in NOTEBOOKS, f"{entry['term']}: no such chapter"
+        where = entry["chapter"]
+        assert where in NOTEBOOKS or where in PAGES, f"{entry['term']}: no {where}"
     terms = [e["term"].lower() for e in entries]
     assert len(terms) == len(set(terms)), "duplicate glossary terms"
 
@@ -221,7 +231,7 @@ def first_use_problems(text: str, entries: list[dict]) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
+@pytest.mark.parametrize("name", [*NOTEBOOKS, *PAGES])
 def test_chapter_glosses_each_term_at_first_use(name: str) -> None:
     text = "\n".join(prose(cell) for cell in markdown_cells(name))
     problems = first_use_problems(text, glossary())

@@ -45,6 +45,14 @@ def _link_chapter(match: re.Match[str]) -> str:
     return f"[{match.group(0)}](../notebooks/{found[0].name})"
 
 
+PAGE_NAMES = {"faq": "FAQ", "tools": "tools"}  # glossary terms defined on a page
+
+
+def _where(chapter: str) -> str:
+    """Link text for where a term is defined: "chapter 05", or a page's name."""
+    return PAGE_NAMES.get(chapter, f"chapter {chapter[:2]}")
+
+
 def glossary_markdown(root: Path) -> str:
     entries = yaml.safe_load((root / "book" / "glossary.yml").read_text("utf-8"))
     rows = [
@@ -55,7 +63,7 @@ def glossary_markdown(root: Path) -> str:
         rows.append(
             f"| **{_cell(entry['term'])}** | {_cell(entry['zh'])} | "
             f"{_cell(entry['definition'])} | "
-            f"{{ref}}`chapter {entry['chapter'][:2]} <{entry['label']}>` |"
+            f"{{ref}}`{_where(entry['chapter'])} <{entry['label']}>` |"
         )
     return "\n".join(rows)
 
@@ -83,7 +91,7 @@ def errata_markdown(root: Path) -> str:
                 f"- *The source says:* {_cell(entry['says'])}\n"
                 f"- *Correct:* {_cell(entry['correct'])}\n"
                 f"- *Why:* {_cell(entry['why'])}\n"
-                f"- *Checked in:* {{ref}}`chapter {entry['chapter'][:2]} "
+                f"- *Checked in:* {{ref}}`{_where(entry['chapter'])} "
                 f"<errata-{entry['id']}>`\n"
             )
     return "\n".join(parts)
