@@ -5,6 +5,7 @@ sampling and bad inputs."""
 import pytest
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from tutorial_utils.gpt import GPT, GPTConfig
 from tutorial_utils.transformer import causal_mask
@@ -92,6 +93,20 @@ def test_generate_greedy_cache_and_sampling() -> None:
     assert torch.isin(first, allowed).all() and len(first.unique()) > 1
     long = model.generate(prompt, 40, temperature=0, use_cache=False)
     assert long.shape == (1, 43)  # the context is cropped to block_size
+
+
+def test_int8_dynamic_quantization_of_every_linear_layer() -> None:
+    from torch.ao.quantization import quantize_dynamic
+
+    model = small(n_layers=2).eval()
+    ids = torch.randint(0, 11, (3, 9))
+    with pytest.warns(DeprecationWarning):  # torch points to torchao
+        int8 = quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+    assert not isinstance(int8.blocks[0].self_attn.W_q, nn.Linear)
+    torch.testing.assert_close(int8(ids)[0], model(ids)[0], atol=0.05, rtol=0.05)
+    _, cache = int8(ids[:, :5])  # inputs are quantized per call, from their
+    step, _ = int8(ids[:, 5:6], cache)  # own range: equal up to that rounding
+    torch.testing.assert_close(step[:, 0], int8(ids[:, :6])[0][:, 5], atol=0.05, rtol=0)
 
 
 def test_bad_inputs() -> None:

@@ -8,7 +8,8 @@ give the same logits from the same weights: the parameter names are the same, so
 
 Two things make it quicker than the chapter's copy without changing what it
 computes: the three projections Q, K and V run as one matrix multiply (their
-weights concatenated on the fly, so the parameters stay three ``nn.Linear``), and
+weights concatenated on the fly, so the parameters stay three ``nn.Linear``, and
+modules that replace them, such as int8 ones, are called one by one), and
 under CPU bf16 autocast the attention kernel itself runs in fp32 (PyTorch's bf16
 flash-attention backward on CPU is several times slower than its fp32 one).
 """
@@ -125,9 +126,14 @@ class GPT(nn.Module):
         """Block ``i`` on ``x`` (B, t, d): returns ``(x, keys, values)``."""
         layer = self.blocks[i]
         mha, a = layer.self_attn, layer.norm1(x)
-        W = torch.cat([mha.W_q.weight, mha.W_k.weight, mha.W_v.weight])
-        b = torch.cat([mha.W_q.bias, mha.W_k.bias, mha.W_v.bias])
-        q, k, v = (mha.split(z) for z in F.linear(a, W, b).split(mha.d, -1))
+        projections = (mha.W_q, mha.W_k, mha.W_v)
+        if all(isinstance(p.weight, nn.Parameter) for p in projections):
+            W = torch.cat([p.weight for p in projections])  # one product
+            b = torch.cat([p.bias for p in projections])
+            qkv = F.linear(a, W, b).split(mha.d, -1)
+        else:  # replaced modules, e.g. int8 ones from quantize_dynamic
+            qkv = [p(a) for p in projections]
+        q, k, v = (mha.split(z) for z in qkv)  # (B, h, t, d_k) each
         if past is not None:  # prepend the cached keys and values
             k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)
         heads = _attention(q, k, v)  # (B, h, t, d_k)
