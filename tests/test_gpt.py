@@ -95,6 +95,7 @@ def test_generate_greedy_cache_and_sampling() -> None:
     assert long.shape == (1, 43)  # the context is cropped to block_size
 
 
+@pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")
 def test_int8_dynamic_quantization_of_every_linear_layer() -> None:
     from torch.ao.quantization import quantize_dynamic
 
