@@ -132,6 +132,12 @@ def make_optimizer(model: nn.Module, args: argparse.Namespace, device: torch.dev
     return torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.99), fused=fused)
 
 
+def windows(ids: Tensor, starts: Tensor, block: int) -> tuple[Tensor, Tensor]:
+    """Inputs ``ids[s : s + block]`` and next-token targets for each start ``s``."""
+    rows = ids[starts[:, None] + torch.arange(block + 1)]  # (len(starts), block + 1)
+    return rows[:, :-1], rows[:, 1:]
+
+
 class Batches:
     """Random windows of ``block_size + 1`` tokens, the same on every process.
 
@@ -145,14 +151,12 @@ class Batches:
         self.world = dist.get_world_size() if dist.is_initialized() else 1
         self.rank = dist.get_rank() if dist.is_initialized() else 0
         self.generator = torch.Generator().manual_seed(seed)
-        self.offsets = torch.arange(block + 1)
 
     def __call__(self) -> tuple[Tensor, Tensor]:
         n = len(self.ids) - self.block - 1
         starts = torch.randint(n, (self.batch * self.world,), generator=self.generator)
         mine = starts[self.rank * self.batch : (self.rank + 1) * self.batch]
-        windows = self.ids[mine[:, None] + self.offsets]  # (B, block + 1)
-        return windows[:, :-1], windows[:, 1:]
+        return windows(self.ids, mine, self.block)
 
 
 @torch.no_grad()
@@ -170,12 +174,12 @@ def mean_loss(
         starts = torch.arange(0, len(ids) - block, block)  # every full window
     total, count = 0.0, 0
     for chunk in starts.split(256):
-        windows = ids[chunk[:, None] + torch.arange(block + 1)].to(device)
-        logits, _ = model(windows[:, :-1])
+        x, y = (t.to(device) for t in windows(ids, chunk, block))
+        logits, _ = model(x)
         loss = F.cross_entropy(
-            logits.float().flatten(0, 1), windows[:, 1:].flatten(), reduction="sum"
+            logits.float().flatten(0, 1), y.flatten(), reduction="sum"
         )
-        total, count = total + loss.item(), count + windows[:, 1:].numel()
+        total, count = total + loss.item(), count + y.numel()
     model.train()
     return total / count
 
