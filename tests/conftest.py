@@ -1,14 +1,15 @@
-"""Shared fixtures: the repository root and the book built once in smoke mode.
+"""Shared fixtures: the repository root and the book, built once per session.
 
-The smoke build is the one place where ``make test`` executes the notebooks: each
-runs once, and the tests of tests/test_execution.py, test_timings.py, test_book.py,
-test_links.py and test_browser.py all read that one build.
+``make test`` runs nbval over ``notebooks/`` first, at full size: that is the one
+execution of each chapter (tests/nbval_book.py caches what it ran). The book is
+then built from that cache, so tests/test_execution.py, test_timings.py,
+test_book.py, test_links.py and test_browser.py read chapters that ran exactly
+once, at the size readers run them.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -19,12 +20,11 @@ import yaml
 from book_toc import ROOT
 
 BIN = Path(sys.executable).parent
-SMOKE_OUT = ROOT / "_build" / "smoke"
 
 
 @dataclass(frozen=True)
 class BuiltBook:
-    """Where the smoke-mode build landed, and what the builder printed."""
+    """Where the build landed, and what the builder printed."""
 
     html: Path
     cache: Path  # jupyter-cache of this build: one record per executed notebook
@@ -37,14 +37,17 @@ def root() -> Path:
     return ROOT
 
 
-def smoke_config(folder: Path) -> Path:
-    """_config.yml with one change: a failing notebook does not stop the build.
+def build_config(folder: Path, skip: set[str]) -> Path:
+    """_config.yml with two changes: a failing notebook does not stop the build,
+    and the notebooks in ``skip`` (nbval saw them fail) are not executed again.
 
-    ``make book`` stops at the first notebook that fails; the test build executes
-    them all, so that every failure is reported at once, each by its own test.
+    ``make book`` stops at the first notebook that fails; the test build goes on,
+    so that every failure is reported at once, each by its own test.
     """
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    config["sphinx"]["config"]["nb_execution_raise_on_error"] = False
+    sphinx = config["sphinx"]["config"]
+    sphinx["nb_execution_raise_on_error"] = False
+    sphinx["nb_execution_excludepatterns"] = [f"**/{stem}.ipynb" for stem in skip]
     # Jupyter Book resolves local extension folders against the config file's folder.
     extensions = config["sphinx"].get("local_extensions", {})
     for name, where in extensions.items():
@@ -55,24 +58,27 @@ def smoke_config(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def smoke_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
-    """Build the whole book once per test session, notebooks executed in smoke mode.
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    """Build the whole book once per test session (into ``_build/html``, as
+    ``make book`` does), from the execution cache nbval filled.
 
-    The execution cache is emptied first, so every notebook runs exactly once per
-    test session against the current ``tutorial_utils`` (a cache keyed on the
-    notebook's code alone would hide a helper change that breaks a chapter).
+    A notebook nbval did not run in this session (pytest was started on
+    ``tests/`` alone) is executed by the build if the cache has no current
+    execution of it; one that failed under nbval is not executed again.
     """
-    cache = SMOKE_OUT / "_build" / ".jupyter_cache"
-    shutil.rmtree(cache, ignore_errors=True)
-    config = smoke_config(tmp_path_factory.mktemp("smoke-config"))
-    env = {**os.environ, "BOOK_RUN_MODE": "smoke"}
+    from exec_cache import CACHE, ensure_fresh
+    from nbval_book import FAILED
+
+    ensure_fresh()
+    config = build_config(tmp_path_factory.mktemp("book-config"), FAILED)
     cmd = [
-        str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(SMOKE_OUT),
-        "--config", str(config), "--all", "-W", "-n", "--keep-going",
+        str(BIN / "jupyter-book"), "build", str(ROOT), "--config", str(config),
+        "--all", "-W", "-n", "--keep-going",
     ]  # fmt: skip
     proc = subprocess.run(
-        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=2400
-    )
+        cmd, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True,
+        timeout=2400,
+    )  # fmt: skip
     return BuiltBook(
-        SMOKE_OUT / "_build" / "html", cache, proc.returncode, proc.stdout + proc.stderr
+        ROOT / "_build" / "html", CACHE, proc.returncode, proc.stdout + proc.stderr
     )

@@ -1,4 +1,4 @@
-"""Every page of the smoke-built book, as a reader with no network sees it in Chromium.
+"""Every page of the built book, as a reader with no network sees it in Chromium.
 
 The book is served from 127.0.0.1 and every other host is unresolvable, so a page
 that still needs a CDN fails here. Full-page screenshots land in _build/screenshots/
@@ -94,9 +94,9 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(smoke_book: BuiltBook) -> Iterator[str]:
+def site(built_book: BuiltBook) -> Iterator[str]:
     """The built HTML served on 127.0.0.1 (file:// would hide failed requests)."""
-    handler = functools.partial(Quiet, directory=str(smoke_book.html))
+    handler = functools.partial(Quiet, directory=str(built_book.html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -121,9 +121,9 @@ def uses_widgets(page: str) -> bool:
 
 @pytest.mark.parametrize("page", book_pages())
 def test_page_renders_offline(
-    page: str, site: str, browser: Chromium, smoke_book: BuiltBook
+    page: str, site: str, browser: Chromium, built_book: BuiltBook
 ) -> None:
-    html = smoke_book.html / f"{page}.html"
+    html = built_book.html / f"{page}.html"
     assert html.exists(), f"{html} was not built (see tests/test_book.py)"
     browser.open(f"{site}/{page}.html")
     seen = browser.evaluate(INSPECT)
@@ -190,7 +190,7 @@ def widget_pages_with_math(html_root: Path) -> list[str]:
 
 
 def test_widgets_setup_is_still_needed(
-    site: str, browser: Chromium, smoke_book: BuiltBook
+    site: str, browser: Chromium, built_book: BuiltBook
 ) -> None:
     """book/js/widgets-setup.js patches html-manager 1.0.6 under MathJax 3. Loaded
     without it, the pages with equations and widgets must still show what it fixes:
@@ -198,7 +198,7 @@ def test_widgets_setup_is_still_needed(
     MathJax 2's ``MathJax.Hub.Queue`` (fix 2; whether a page hits it depends on
     which loads first, so every such page is tried). When an upgrade makes either
     problem go away, the matching fix should be deleted."""
-    pages = widget_pages_with_math(smoke_book.html)
+    pages = widget_pages_with_math(built_book.html)
     assert pages, "no page has both equations and widgets to check the patch on"
     fonts, mathjax = [], []
     browser.send("Network.setBlockedURLs", urls=["*widgets-setup.js"])

@@ -1,4 +1,4 @@
-"""Launch buttons, internal links and citations of the smoke-built book.
+"""Launch buttons, internal links and citations of the built book.
 
 The ``-W -n`` build already fails on unknown references and bibliography keys; this
 checks what it cannot see: the Colab and Binder buttons of every chapter, every
@@ -54,8 +54,8 @@ def anchors(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("chapter", chapters())
-def test_chapter_has_launch_buttons(chapter: str, smoke_book: BuiltBook) -> None:
-    page = smoke_book.html / f"{chapter}.html"
+def test_chapter_has_launch_buttons(chapter: str, built_book: BuiltBook) -> None:
+    page = built_book.html / f"{chapter}.html"
     assert page.exists(), f"{page} was not built"
     path_in_repo = "/".join(
         p
@@ -76,8 +76,8 @@ def test_chapter_has_launch_buttons(chapter: str, smoke_book: BuiltBook) -> None
     assert binder, f"{chapter}: no Binder link {binder_prefix}...{path_in_repo}"
 
 
-def test_internal_links_and_anchors_resolve(smoke_book: BuiltBook) -> None:
-    html = smoke_book.html
+def test_internal_links_and_anchors_resolve(built_book: BuiltBook) -> None:
+    html = built_book.html
     broken = []
     for page in pages(html):
         for tag in soup(page).find_all(["a", "img", "link", "script"]):
@@ -97,15 +97,15 @@ def test_internal_links_and_anchors_resolve(smoke_book: BuiltBook) -> None:
     assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken)
 
 
-def test_links_into_the_repository_exist(smoke_book: BuiltBook) -> None:
+def test_links_into_the_repository_exist(built_book: BuiltBook) -> None:
     """``.../blob/main/x`` and ``.../tree/main/x`` links name files in this checkout."""
     pattern = re.compile(rf"^{re.escape(REPO_URL)}/(?:blob|tree)/{BRANCH}/([^?#]+)")
     missing = []
-    for page in pages(smoke_book.html):
+    for page in pages(built_book.html):
         for a in soup(page).find_all("a", href=True):
             match = pattern.match(a["href"])
             if match and not (ROOT / unquote(match.group(1))).exists():
-                missing.append(f"{page.relative_to(smoke_book.html)} -> {a['href']}")
+                missing.append(f"{page.relative_to(built_book.html)} -> {a['href']}")
     assert not missing, "links to files not in the repository:\n" + "\n".join(missing)
 
 
@@ -119,11 +119,11 @@ def text_nodes(page: Path, pattern: re.Pattern[str], skip: list[str]) -> list:
     ]
 
 
-def test_no_unresolved_roles_or_citations(smoke_book: BuiltBook) -> None:
+def test_no_unresolved_roles_or_citations(built_book: BuiltBook) -> None:
     found = []
-    for page in pages(smoke_book.html):
+    for page in pages(built_book.html):
         for node in text_nodes(page, RAW_ROLE, ["pre", "code", "script", "style"]):
-            found.append(f"{page.relative_to(smoke_book.html)}: {node.strip()[:80]}")
+            found.append(f"{page.relative_to(built_book.html)}: {node.strip()[:80]}")
         body = soup(page).find("article") or soup(page).body
         if body is None:
             continue
@@ -131,7 +131,7 @@ def test_no_unresolved_roles_or_citations(smoke_book: BuiltBook) -> None:
         for tag in body.select(".xref, .problematic"):
             if "problematic" in tag["class"] or tag.find_parent("a") is None:
                 text = tag.get_text()[:80]
-                found.append(f"{page.relative_to(smoke_book.html)}: {text}")
+                found.append(f"{page.relative_to(built_book.html)}: {text}")
     assert not found, "unresolved roles or citations:\n" + "\n".join(found)
 
 
@@ -141,19 +141,19 @@ CHAPTER_MENTION = re.compile(r"\b[Cc]hapters?\s+(\d\d)\b")
 
 
 def test_every_mention_of_an_existing_chapter_is_a_link(
-    smoke_book: BuiltBook,
+    built_book: BuiltBook,
 ) -> None:
     """'chapter 04' in running text links to chapter 04; a planned chapter, one
     that does not exist yet, is named in plain text (there is nothing to link)."""
     existing = {int(name[:2]) for name in toc_notebooks()}
     unlinked = []
     skip = ["a", "pre", "code", "script", "style"]
-    for page in pages(smoke_book.html):
+    for page in pages(built_book.html):
         for node in text_nodes(page, CHAPTER_MENTION, skip):
             for match in CHAPTER_MENTION.finditer(node):
                 if int(match.group(1)) in existing:
                     context = node.strip().replace("\n", " ")[:90]
-                    unlinked.append(f"{page.relative_to(smoke_book.html)}: {context}")
+                    unlinked.append(f"{page.relative_to(built_book.html)}: {context}")
     assert not unlinked, (
         "mentions of existing chapters that are not links (write "
         "[chapter 04](04_neural_networks.ipynb) or {doc}`04_neural_networks`):\n"
@@ -163,11 +163,11 @@ def test_every_mention_of_an_existing_chapter_is_a_link(
 
 @pytest.mark.parametrize("chapter", chapters())
 def test_equations_are_numbered_per_chapter(
-    chapter: str, smoke_book: BuiltBook
+    chapter: str, built_book: BuiltBook
 ) -> None:
     """Chapter 5's equations read (5.1), (5.2), ... (book/_ext/chapter_equations.py)."""
     number = int(Path(chapter).name[:2])
-    page = soup(smoke_book.html / f"{chapter}.html")
+    page = soup(built_book.html / f"{chapter}.html")
     labels = []
     for span in page.select("span.eqno"):
         for anchor in span.select("a.headerlink"):

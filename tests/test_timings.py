@@ -1,10 +1,10 @@
 """The time card's numbers: measured for every chapter, and still about right.
 
 ``make timings`` (scripts/measure_timings.py) writes tutorial_utils/timings.json.
-The smoke build of this test session has just executed every notebook in smoke mode
-and jupyter-cache recorded how long each took, so no notebook runs again here.
-A smoke run more than three times slower than its record fails: the machines are
-noisy, but a chapter that grew that much needs its card re-measured.
+nbval has just executed every notebook at full size in this test session and the
+execution cache recorded how long each took, so no notebook runs again here.
+A run more than three times slower than its full-size record fails: the machines
+are noisy, but a chapter that grew that much needs its card re-measured.
 """
 
 from __future__ import annotations
@@ -40,22 +40,24 @@ def test_notebook_has_a_timing_record(notebook: Path) -> None:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_smoke_run_within_three_times_its_record(
-    notebook: Path, smoke_book: BuiltBook
+def test_full_run_within_three_times_its_record(
+    notebook: Path, built_book: BuiltBook
 ) -> None:
-    recorded = load_timings().get(notebook.stem, {}).get("cpu", {}).get("smoke_s")
+    recorded = load_timings().get(notebook.stem, {}).get("cpu", {}).get("full_s")
     if recorded is None:
-        pytest.fail(f"{notebook.stem} has no recorded smoke time; run `make timings`")
+        pytest.fail(
+            f"{notebook.stem} has no recorded full-size time; run `make timings`"
+        )
     try:
-        record = get_cache(smoke_book.cache).match_cache_file(notebook)
+        record = get_cache(built_book.cache).match_cache_file(notebook)
     except KeyError:
         pytest.fail(
-            f"the smoke build has no execution of {notebook.name} matching its "
+            f"the cache has no execution of {notebook.name} matching its "
             "current code (it failed: see tests/test_execution.py)"
         )
     seconds = record.data["execution_seconds"]
     assert seconds <= SLOWDOWN_ALLOWED * recorded, (
-        f"{notebook.stem} took {seconds:.1f} s in smoke mode, more than "
+        f"{notebook.stem} took {seconds:.1f} s at full size, more than "
         f"{SLOWDOWN_ALLOWED:g} x its recorded {recorded:.1f} s; make it faster or "
         f"re-measure with scripts/measure_timings.py {notebook.stem}"
     )
