@@ -1,7 +1,7 @@
 """Measure how long each chapter takes to run and write tutorial_utils/timings.json.
 
     make timings                                   # every notebook in _toc.yml
-    .venv/bin/python scripts/measure_timings.py 03_mlp 04_neural_networks
+    .venv/bin/python scripts/measure_timings.py 03_linear_regression 04_neural_networks
     .venv/bin/python scripts/measure_timings.py --smoke-only
     .venv/bin/python scripts/measure_timings.py --gpu   # on a CUDA machine
 

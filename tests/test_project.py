@@ -5,10 +5,14 @@ project imports directly is declared where it belongs."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import json
 import re
+import shutil
+import subprocess
 import sys
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -20,7 +24,7 @@ import tutorial_utils
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 LOCAL = {"tutorial_utils"} | {  # the project's own modules outside the package
     p.stem
-    for folder in ("tests", "scripts", "book/_ext")
+    for folder in ("tests", "scripts", "book/_ext", "benchmarks")
     for p in (ROOT / folder).glob("*.py")
 }
 
@@ -64,10 +68,16 @@ def notebook_source(path: Path) -> str:
     )
 
 
+@functools.cache
+def installed_distributions() -> dict[str, list[str]]:
+    """Top-level module -> distributions; computed once, as it reads every
+    installed distribution's file list (about 0.1 s a call, ~170 calls a run)."""
+    return importlib.metadata.packages_distributions()
+
+
 def distributions(module: str) -> set[str]:
     """The installed distributions that provide the top-level ``module``."""
-    mapping = importlib.metadata.packages_distributions()
-    return {normalize(d) for d in mapping.get(module, [])}
+    return {normalize(d) for d in installed_distributions().get(module, [])}
 
 
 def undeclared(sources: dict[str, str], declared: set[str]) -> list[str]:
@@ -110,6 +120,7 @@ def test_tests_and_scripts_declare_what_they_import() -> None:
         *sorted((ROOT / "tests").glob("*.py")),
         *sorted((ROOT / "scripts").glob("*.py")),
         *sorted((ROOT / "book" / "_ext").glob("*.py")),
+        *sorted((ROOT / "benchmarks").glob("*.py")),
     ]
     sources = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in files}
     problems = undeclared(sources, set(requirements()))
@@ -133,6 +144,7 @@ PIN = re.compile(r"\b([A-Za-z][A-Za-z0-9_.-]*)==(\d[\w.]*)")
 # Where a version may be written outside requirements.txt, and why.
 ALLOWED_PINS = {
     ("tests/test_colab.py", "ipywidgets"): "Colab ships ipywidgets 7; not ours to pin",
+    ("tests/test_nbval_book.py", "torch"): "stand-in requirements.txt in tmp_path",
 }
 
 
@@ -178,3 +190,38 @@ def test_the_table_of_contents_is_read_in_one_place() -> None:
     assert not readers, (
         f"use scripts/book_toc.py instead of reading _toc.yml: {readers}"
     )
+
+
+def test_every_data_file_of_the_package_is_shipped() -> None:
+    """A non-editable install (Colab's `pip install git+...`) copies only the files
+    `package-data` names; the corpus and the time cards must be among them."""
+    patterns = PYPROJECT["tool"]["setuptools"]["package-data"]["tutorial_utils"]
+    package = ROOT / "tutorial_utils"
+    data = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc")
+    ]
+    assert {"help_topics.json.xz", "help_topics.NOTICE.txt"} <= set(data)
+    unshipped = [f for f in data if not any(fnmatch(f, p) for p in patterns)]
+    assert not unshipped, f"add {unshipped} to package-data in pyproject.toml"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_installs_the_cpu_torch_only_when_asked() -> None:
+    """`TORCH_INDEX=URL` installs the pinned torch from URL before the other pins;
+    without it the install is what it always was."""
+
+    def install_commands(*variables: str) -> list[str]:
+        dry_run = subprocess.run(
+            ["make", "-n", "-B", ".venv/.installed", *variables],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return [line for line in dry_run.stdout.splitlines() if "pip install" in line]
+
+    url = "https://download.pytorch.org/whl/cpu"
+    default, cpu = install_commands(), install_commands(f"TORCH_INDEX={url}")
+    assert not any("index-url" in line for line in default), default
+    assert cpu[:1] + cpu[2:] == default, cpu
+    assert "grep -E '^torch==' requirements.txt" in cpu[1], cpu
+    assert f"--index-url {url} -r /dev/stdin" in cpu[1], cpu

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
 
+import tutorial_utils.help_topics as help_topics
 from tutorial_utils.text import CharCorpus, load_char_corpus
 
 
@@ -17,10 +21,41 @@ def test_corpus_round_trip_and_split() -> None:
     assert torch.equal(corpus.encode(corpus.text[:20]), ids[:20])
 
 
-def test_full_corpus_is_large_and_deterministic() -> None:
+def test_full_corpus_is_the_text_the_book_measured() -> None:
+    """Python 3.11.7's help pages on every Python: the book's numbers hold."""
     a, b = load_char_corpus(), load_char_corpus()
-    assert len(a.text) > 300_000
-    assert a.text == b.text and a.vocab_size == b.vocab_size
+    assert (len(a.text), a.vocab_size) == (465_048, 103)
+    assert a.text == b.text and a.vocab == b.vocab
+    assert a.text.startswith('The "assert" statement\n')  # pages sorted by name
+    assert (len(a.train_ids), len(a.val_ids), len(a.test_ids)) == (
+        418_544,
+        23_252,
+        23_252,
+    )
+
+
+@pytest.mark.skipif(
+    sys.version_info[:3] != (3, 11, 7),
+    reason="pydoc_data.topics differs between releases; the shipped copy is "
+    f"3.11.7's, this is {sys.version.split()[0]}",
+)
+def test_corpus_is_what_pydoc_data_gave_on_3_11_7() -> None:
+    """Byte for byte the text the book read from pydoc_data before it shipped one."""
+    from pydoc_data.topics import topics
+
+    expected = "\n".join(topics[key] for key in sorted(topics))
+    assert load_char_corpus().text == expected
+
+
+def test_a_corrupt_corpus_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corrupt = bytearray(help_topics.TOPICS_FILE.read_bytes())
+    corrupt[len(corrupt) // 2] ^= 0xFF
+    monkeypatch.setattr(help_topics, "TOPICS_FILE", tmp_path / "help_topics.json.xz")
+    help_topics.TOPICS_FILE.write_bytes(bytes(corrupt))
+    with pytest.raises(ValueError, match="help_topics.json.xz is corrupt"):
+        load_char_corpus(max_chars=1000)
 
 
 def test_errors() -> None:

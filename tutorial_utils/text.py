@@ -1,7 +1,8 @@
-"""A character-level text corpus that ships with Python itself.
+"""A character-level text corpus that ships with the package.
 
-The text is the help topics of Python's documentation (``pydoc_data.topics``),
-about 465,000 characters of English prose and code: no download needed.
+The text is the help topics of Python 3.11.7's documentation (what ``help("if")``
+prints), about 465,000 characters of English prose and code: no download needed,
+and the same on every Python (see :mod:`tutorial_utils.help_topics`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from tutorial_utils.help_topics import load_help_text
 from tutorial_utils.validate import check_int, check_real, describe
 
 __all__ = ["CharCorpus", "load_char_corpus"]
@@ -121,7 +123,8 @@ def load_char_corpus(
             not an int), or a fraction is not a real number.
         ValueError: if ``max_chars`` is below 100, a fraction is outside
             ``(0, 0.5)``, or the text is too short to give the validation and test
-            parts a character each.
+            parts a character each, or the shipped text is corrupt.
+        FileNotFoundError: if the shipped text is missing.
     """
     if max_chars is not None:
         max_chars = check_int("max_chars", max_chars, minimum=100)
@@ -137,9 +140,7 @@ def load_char_corpus(
             "val_fraction and test_fraction must each be in (0, 0.5); "
             f"got {val_fraction} and {test_fraction}"
         )
-    from pydoc_data.topics import topics
-
-    text = "\n".join(topics[key] for key in sorted(topics))
+    text = load_help_text()
     if max_chars is not None:
         text = text[:max_chars]
     if int(len(text) * min(fractions)) < 1:

@@ -68,7 +68,7 @@ def _card_text(name: str, records: dict[str, Any]) -> str:
     record = records[name]
     gpu = record.get("gpu")
     gpu_text = f"{_duration(gpu['full_s'])} on {gpu['machine']}" if gpu else ""
-    if "cpu" not in record:  # `make timings --gpu` ran, the CPU run did not yet
+    if "cpu" not in record:  # `measure_timings.py --gpu` ran, the CPU one not yet
         return (
             f"**Run time:** about {gpu_text} in the default (full) mode; `{name}` "
             "has not been measured on a CPU yet (`make timings` measures it)."

@@ -1,8 +1,8 @@
 """Argument checks shared by the helpers: each mistake raises one sentence.
 
-Every message names the argument, what it expects and what it got (house style,
-rule 7), e.g. ``"seed must be an int; got float 1.5"``. ``bool`` is never accepted
-as a number; NumPy integers and floats are.
+Every message names the argument, what it expects and what it got (CONTRIBUTING.md,
+"Adding to tutorial_utils"), e.g. ``"seed must be an int; got float 1.5"``.
+``bool`` is never accepted as a number; NumPy integers and floats are.
 """
 
 from __future__ import annotations

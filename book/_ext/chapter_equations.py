@@ -5,7 +5,8 @@ one counter for the whole book unless the table of contents is numbered, which
 would renumber the chapters themselves. This extension takes the chapter number
 from the notebook's file name (``05_convolutional_networks`` -> 5) and renumbers
 each chapter's equations in their order, so equation and reference both read
-(5.3). tests/test_book.py checks the numbers on the built pages.
+(5.3). tests/test_links.py (test_equations_are_numbered_per_chapter) checks the
+numbers on the built pages.
 """
 
 from __future__ import annotations
