@@ -1,6 +1,6 @@
 """Tests for tutorial_utils.gpt: the fused projections equal the encoder layers,
-the KV cache equals recomputation, causality, bf16 autocast, checkpointing,
-sampling and bad inputs."""
+the KV cache equals recomputation (also past block_size, where generation slides
+its window), causality, bf16 autocast, checkpointing, sampling and bad inputs."""
 
 import pytest
 import torch
@@ -95,6 +95,26 @@ def test_generate_greedy_cache_and_sampling() -> None:
     assert long.shape == (1, 43)  # the context is cropped to block_size
 
 
+@pytest.mark.parametrize("prompt_len", [3, 8, 13])
+def test_generating_past_block_size_slides_the_window(prompt_len: int) -> None:
+    model = small(n_layers=2, block_size=8).double()
+    prompt = torch.randint(0, 11, (2, prompt_len))
+    n = 20  # well past block_size, whatever the prompt
+    ids = prompt  # recomputation by hand: the argmax over the last 8 tokens
+    for _ in range(n):
+        logits, _ = model(ids[:, -8:])
+        ids = torch.cat([ids, logits[:, -1].argmax(-1, keepdim=True)], 1)
+    for use_cache in (True, False):
+        greedy = model.generate(prompt, n, temperature=0, use_cache=use_cache)
+        assert torch.equal(greedy, ids), use_cache
+    sampled = [
+        model.generate(prompt, n, temperature=1.0, top_k=4, seed=3, use_cache=c)
+        for c in (True, False)
+    ]
+    assert sampled[0].shape == (2, prompt_len + n)
+    assert torch.equal(*sampled)  # the cache crops to the same window
+
+
 @pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")
 def test_int8_dynamic_quantization_of_every_linear_layer() -> None:
     from torch.ao.quantization import quantize_dynamic
@@ -129,8 +149,6 @@ def test_bad_inputs() -> None:
     _, cache = model(torch.zeros(1, 6, dtype=torch.long))
     with pytest.raises(ValueError, match="block_size 8"):
         model(torch.zeros(1, 3, dtype=torch.long), cache)
-    with pytest.raises(ValueError, match="use_cache=False"):
-        model.generate(torch.zeros(1, 6, dtype=torch.long), 5)
     with pytest.raises(ValueError, match="temperature"):
         model.generate(torch.zeros(1, 2, dtype=torch.long), 1, temperature=-1)
     with pytest.raises(TypeError, match="top_k"):

@@ -174,10 +174,19 @@ class GPT(nn.Module):
         """Append ``n`` sampled tokens to ``ids`` (B, t); returns (B, t + n).
 
         ``temperature`` 0 is greedy; ``top_k`` > 0 samples among the k largest
-        logits only. Without the cache the whole prefix is recomputed at every
-        step (same tokens, more time). The context is cropped to the last
-        ``block_size`` tokens when the cache is off; with the cache, ``t + n``
-        must fit in ``block_size``.
+        logits only. The model reads at most the last ``block_size`` tokens (a
+        sliding window), so any prompt length and any ``n`` work. Without the
+        cache the window is recomputed at every step (same tokens, more time).
+        With it, each step feeds only the new token until the cache holds
+        ``block_size`` positions; after that every step recomputes the window:
+        each cached key was computed with its token's learned position, and when
+        the window slides every token's position changes. So both paths compute
+        the same logits.
+
+        Example:
+            >>> model = GPT(GPTConfig(vocab_size=10, d=16, h=2, block_size=8))
+            >>> model.generate(torch.tensor([[1, 2, 3]]), 20).shape
+            torch.Size([1, 23])
         """
         if not isinstance(ids, Tensor) or ids.dim() != 2:
             raise TypeError(f"ids must be a (B, t) int64 Tensor; got {ids!r:.60}")
@@ -191,12 +200,7 @@ class GPT(nn.Module):
             check_seed("seed", seed)
         )
         size = self.config.block_size
-        if use_cache and ids.shape[-1] + n > size:
-            raise ValueError(
-                f"prompt of {ids.shape[-1]} tokens plus n={n} exceeds block_size "
-                f"{size}; generate fewer tokens or use_cache=False"
-            )
-        logits, cache = self(ids if use_cache else ids[:, -size:])
+        logits, cache = self(ids[:, -size:])  # the last block_size tokens
         for _ in range(n):
             z = logits[:, -1].float()  # (B, V)
             if temperature == 0:
@@ -208,8 +212,8 @@ class GPT(nn.Module):
                 p = (z / temperature).softmax(-1)
                 nxt = torch.multinomial(p, 1, generator=generator)
             ids = torch.cat([ids, nxt], 1)
-            if use_cache:
-                logits, cache = self(nxt, cache)
-            else:
-                logits, _ = self(ids[:, -size:])
+            if use_cache and cache[0][0].shape[2] < size:
+                logits, cache = self(nxt, cache)  # the new token only
+            else:  # no cache, or a full one: the window again
+                logits, cache = self(ids[:, -size:])
         return ids
