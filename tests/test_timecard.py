@@ -96,7 +96,7 @@ def test_time_card_names_the_file_of_a_malformed_record(
 
 
 def test_gpu_only_record() -> None:
-    # `scripts/measure_timings.py --gpu` on a chapter never measured on a CPU writes only "gpu"
+    # measure_timings.py --gpu, on a chapter never measured on a CPU, writes only "gpu"
     record = {"gpu": {"full_s": 4.0, "machine": "an NVIDIA H100"}}
     text = _card_text("07_x", {"07_x": record})
     assert (
