@@ -1,6 +1,6 @@
 """Tests for tutorial_utils.char_lm (the engine of benchmarks/char_lm.py): the
-schedule, precision choice, argument errors, the whole-split loss, a short run,
-and data-parallel training under torchrun equal to one process."""
+schedule, precision choice (CPU and GPU), argument errors, the whole-split loss, a
+short run, and data-parallel training under torchrun equal to one process."""
 
 import json
 import math
@@ -37,6 +37,20 @@ def test_precision_follows_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
     assert char_lm.choose_precision("auto", cpu) == "bf16"
     monkeypatch.setattr(torch.cpu, "get_capabilities", lambda: {"avx2": True})
     assert char_lm.choose_precision("auto", cpu) == "fp32"
+
+
+@pytest.mark.parametrize(
+    ("capability", "expected"), [((7, 5), "fp32"), ((8, 0), "bf16")]
+)
+def test_precision_follows_the_gpu(
+    monkeypatch: pytest.MonkeyPatch, capability: tuple[int, int], expected: str
+) -> None:
+    """A T4 (7.5) says is_bf16_supported() but only emulates bf16: fp32 there."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: capability)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    assert char_lm.choose_precision("auto", torch.device("cuda")) == expected
+    assert char_lm.choose_precision("fp32", torch.device("cuda")) == "fp32"
 
 
 @pytest.mark.parametrize(

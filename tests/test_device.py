@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tutorial_utils.device import DEVICE_ENV_VAR, describe_device, get_device
+from tutorial_utils.device import (
+    DEVICE_ENV_VAR,
+    cpu_has_native_bf16,
+    cuda_has_native_bf16,
+    describe_device,
+    get_device,
+)
 
 
 @pytest.mark.parametrize(
@@ -134,6 +140,57 @@ def test_describe_device_bad_input() -> None:
         describe_device(torch.device("meta"))
 
 
+@pytest.mark.parametrize(
+    ("capabilities", "expected"),
+    [
+        ({"avx512_bf16": True, "amx_bf16": False}, True),
+        ({"avx512_bf16": False, "amx_bf16": True}, True),
+        ({"avx512_bf16": False, "amx_bf16": False, "avx2": True}, False),
+        ({"avx2": True, "num_sockets": 1}, False),  # a CPU that lacks both flags
+    ],
+)  # fmt: skip
+def test_cpu_bf16_follows_the_capabilities(
+    monkeypatch: pytest.MonkeyPatch, capabilities: dict, expected: bool
+) -> None:
+    monkeypatch.setattr(
+        torch.cpu, "get_capabilities", lambda: capabilities, raising=False
+    )
+    assert cpu_has_native_bf16() is expected
+
+
+@pytest.mark.parametrize(
+    ("capability", "expected"),
+    [((6, 1), False), ((7, 5), False), ((8, 0), True), ((8, 9), True), ((9, 0), True)],
+    ids=["P100", "T4", "A100", "L4", "H100"],
+)
+def test_cuda_bf16_follows_the_compute_capability(
+    monkeypatch: pytest.MonkeyPatch, capability: tuple[int, int], expected: bool
+) -> None:
+    """Not is_bf16_supported(), which says True on a T4 too (emulated bfloat16)."""
+    fake_gpus(monkeypatch, 1)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: capability)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    assert cuda_has_native_bf16() is expected
+    assert cuda_has_native_bf16("cuda:0") is expected
+
+
+@pytest.mark.parametrize(
+    ("device", "gpus", "match"),
+    [
+        ("cpu", 1, "device must be a CUDA device or None; got 'cpu'"),
+        (torch.device("mps"), 1, "device must be a CUDA device or None; got 'mps'"),
+        (None, 0, "needs CUDA, which is not available"),
+        ("cuda", 0, "needs CUDA, which is not available"),
+    ],
+)  # fmt: skip
+def test_cuda_bf16_bad_input(
+    monkeypatch: pytest.MonkeyPatch, device: object, gpus: int, match: str
+) -> None:
+    fake_gpus(monkeypatch, gpus)
+    with pytest.raises(ValueError, match=match):
+        cuda_has_native_bf16(device)  # type: ignore[arg-type]
+
+
 @pytest.mark.gpu
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_cuda_is_picked_on_a_gpu_machine(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -141,3 +198,12 @@ def test_cuda_is_picked_on_a_gpu_machine(monkeypatch: pytest.MonkeyPatch) -> Non
     device = get_device()
     assert device.type == "cuda"
     assert describe_device(device).startswith("cuda:0 (")
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_bf16_on_this_gpu() -> None:
+    major, _ = torch.cuda.get_device_capability()
+    assert cuda_has_native_bf16() is (major >= 8)
+    if cuda_has_native_bf16():
+        assert torch.cuda.is_bf16_supported()

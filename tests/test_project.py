@@ -143,7 +143,6 @@ def test_every_package_dependency_is_pinned() -> None:
 PIN = re.compile(r"\b([A-Za-z][A-Za-z0-9_.-]*)==(\d[\w.]*)")
 # Where a version may be written outside requirements.txt, and why.
 ALLOWED_PINS = {
-    ("tests/test_colab.py", "ipywidgets"): "Colab ships ipywidgets 7; not ours to pin",
     ("tests/test_nbval_book.py", "torch"): "stand-in requirements.txt in tmp_path",
 }
 

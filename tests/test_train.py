@@ -422,10 +422,14 @@ def test_accuracy_rejects_bad_arguments(
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 @pytest.mark.parametrize("bf16", [True, False])
 def test_mixed_precision_on_cuda(bf16: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    """bfloat16 autocast where supported; float16 with a GradScaler where not."""
+    """bfloat16 autocast on a GPU with bf16 tensor cores (compute capability 8.0+);
+    float16 with a GradScaler on older ones, although is_bf16_supported() says True
+    there (a T4: 7.5, bfloat16 emulated)."""
     if bf16 and not torch.cuda.is_bf16_supported():
-        pytest.skip("this GPU has no bfloat16")
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kw: bf16)
+        pytest.skip("this GPU cannot run bfloat16 at all")
+    capability = (8, 0) if bf16 else (7, 5)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: capability)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kw: True)
     set_seed(0)
     X, y = blobs()
     model = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 2))

@@ -18,8 +18,9 @@ CPU, NCCL on CUDA) on its share of one global batch of
 the run computes what one process would with the whole global batch.
 
 Precision ``auto`` uses bf16 autocast (attention kept in fp32) on a CPU with
-native bf16 matrix instructions (AVX-512 BF16 or AMX) and on a CUDA GPU that
-supports bf16, and fp32 elsewhere, where bf16 does not pay.
+native bf16 matrix instructions (AVX-512 BF16 or AMX) and on a CUDA GPU with
+bf16 tensor cores (Ampere or newer), and fp32 elsewhere, where bf16 does not pay
+(``tutorial_utils.device`` decides both).
 """
 
 from __future__ import annotations
@@ -38,11 +39,11 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from tutorial_utils.device import get_device
+from tutorial_utils.device import cpu_has_native_bf16, cuda_has_native_bf16, get_device
 from tutorial_utils.gpt import GPT, GPTConfig
 from tutorial_utils.text import load_char_corpus
 
-__all__ = ["choose_precision", "cpu_has_bf16", "lr_at", "main", "parse_args"]
+__all__ = ["choose_precision", "lr_at", "main", "parse_args"]
 
 
 def positive_int(text: str) -> int:
@@ -94,18 +95,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def cpu_has_bf16() -> bool:
-    """True if the CPU has native bf16 matrix instructions (AVX-512 BF16, AMX)."""
-    caps = torch.cpu.get_capabilities()
-    return bool(caps.get("avx512_bf16") or caps.get("amx_bf16"))
-
-
 def choose_precision(requested: str, device: torch.device) -> str:
+    """``requested``, or for ``"auto"`` bf16 where the device computes in it
+    natively and fp32 elsewhere."""
     if requested != "auto":
         return requested
     if device.type == "cuda":
-        return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
-    return "bf16" if device.type == "cpu" and cpu_has_bf16() else "fp32"
+        return "bf16" if cuda_has_native_bf16(device) else "fp32"
+    return "bf16" if device.type == "cpu" and cpu_has_native_bf16() else "fp32"
 
 
 def lr_at(it: int, args: argparse.Namespace) -> float:
@@ -282,7 +279,7 @@ def main(argv: list[str] | None = None) -> dict:
             k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
         },
         "device": str(device),
-        "cpu_bf16": cpu_has_bf16(),
+        "cpu_bf16": cpu_has_native_bf16(),
         "precision": precision,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),

@@ -1,17 +1,29 @@
-"""Pick the compute device: CUDA, then Apple's MPS, then the CPU."""
+"""Pick the compute device (CUDA, then Apple's MPS, then the CPU) and say whether
+it computes in bfloat16 natively, the one place where that is decided.
+
+The bfloat16 checks work on every PyTorch the package accepts: PyTorch 2.11 added
+``torch.cpu.get_capabilities()``; on older ones (Colab's, for instance) the CPU's
+flags are read from ``/proc/cpuinfo``.
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import torch
 
 from tutorial_utils.validate import describe
 
-__all__ = ["DEVICE_ENV_VAR", "get_device", "describe_device"]
+__all__ = [
+    "DEVICE_ENV_VAR", "get_device", "describe_device", "cpu_has_native_bf16",
+    "cuda_has_native_bf16",
+]  # fmt: skip
 
 DEVICE_ENV_VAR = "BOOK_DEVICE"
 _VALID = ("cpu", "cuda", "mps")
+CPUINFO = Path("/proc/cpuinfo")  # Linux; elsewhere the fallback answers False
+_BF16_FLAGS = ("avx512_bf16", "amx_bf16")  # the names in both places
 
 
 def _mps_available() -> bool:
@@ -108,3 +120,56 @@ def describe_device(device: torch.device | str) -> str:
     if device.type == "cpu":
         return f"cpu ({torch.get_num_threads()} threads)"
     raise ValueError(f"device must be a cpu, cuda or mps device; got {str(device)!r}")
+
+
+def cpu_has_native_bf16() -> bool:
+    """True if the CPU has native bfloat16 matrix instructions (AVX-512 BF16, AMX).
+
+    Only then does bfloat16 autocast speed a CPU up; without them it is usually
+    slower than float32. PyTorch 2.11 and newer report the instructions
+    (``torch.cpu.get_capabilities()``); older PyTorch (Colab's) does not, and the
+    answer comes from the CPU flags in ``/proc/cpuinfo``, or is False where that
+    file does not exist (macOS, Windows).
+
+    Example:
+        >>> cpu_has_native_bf16() in (True, False)
+        True
+    """
+    get_capabilities = getattr(torch.cpu, "get_capabilities", None)  # torch >= 2.11
+    if get_capabilities is not None:
+        capabilities = get_capabilities()
+        return any(bool(capabilities.get(flag)) for flag in _BF16_FLAGS)
+    try:
+        cpuinfo = CPUINFO.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "flags":  # the first core's; every core has the same
+            return any(flag in value.split() for flag in _BF16_FLAGS)
+    return False
+
+
+def cuda_has_native_bf16(device: torch.device | str | None = None) -> bool:
+    """True if the CUDA GPU has bfloat16 tensor cores: compute capability 8.0
+    (Ampere) or newer.
+
+    ``torch.cuda.is_bf16_supported()`` is not this question: since PyTorch 2.4 it
+    also says True on older GPUs, such as Colab's free T4 (7.5), which emulate
+    bfloat16 slowly; there float16 (with loss scaling) is the fast 16-bit type.
+
+    Example:
+        >>> cuda_has_native_bf16("cuda")  # doctest: +SKIP
+        False
+
+    Raises:
+        ValueError: if ``device`` is not a CUDA device (``None`` means the
+            current one), or CUDA is not available.
+    """
+    if device is not None and torch.device(device).type != "cuda":
+        raise ValueError(
+            f"device must be a CUDA device or None; got {str(torch.device(device))!r}"
+        )
+    if not torch.cuda.is_available():
+        raise ValueError("cuda_has_native_bf16 needs CUDA, which is not available")
+    return torch.cuda.get_device_capability(device) >= (8, 0)

@@ -17,6 +17,7 @@ from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from tqdm.auto import tqdm
 
 from tutorial_utils import train_checks as check
+from tutorial_utils.device import cuda_has_native_bf16
 from tutorial_utils.train_checks import TrainingDiverged
 
 __all__ = ["History", "TrainingDiverged", "accuracy", "evaluate", "train"]
@@ -122,8 +123,9 @@ def train(
     ``evaluate()`` on ``val_loader``, then one ``scheduler.step()`` (a
     ``ReduceLROnPlateau`` is given the validation loss). ``grad_clip`` caps the norm
     of every step's gradient. ``mixed_precision=True`` runs the forward pass under
-    autocast on CUDA (bfloat16 where supported, else float16 with gradient scaling)
-    and changes nothing on CPU and MPS.
+    autocast on CUDA (bfloat16 on GPUs with bfloat16 tensor cores, compute
+    capability 8.0 and newer; float16 with gradient scaling on older ones, such as
+    a T4) and changes nothing on CPU and MPS.
 
     Example:
         >>> history = train(model, loader, loss_fn=nn.CrossEntropyLoss(),
@@ -144,7 +146,7 @@ def train(
     metrics = dict(metrics or {})
     model.to(device)
     amp = mixed_precision and device.type == "cuda"
-    amp_dtype = torch.bfloat16 if amp and torch.cuda.is_bf16_supported() else torch.half
+    amp_dtype = torch.bfloat16 if amp and cuda_has_native_bf16(device) else torch.half
     # float16, unlike bfloat16, needs the loss scaled so small gradients survive
     scaler = torch.amp.GradScaler("cuda", enabled=amp and amp_dtype == torch.half)
     history = History()
