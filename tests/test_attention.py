@@ -45,7 +45,7 @@ def test_attend_matches_the_formula() -> None:
         [
             torch.stack(
                 [
-                    model.v.weight[0]
+                    model.u.weight[0]
                     @ torch.tanh(
                         model.W_s.weight @ s[b]
                         + model.W_h.weight @ H[b, j]

@@ -5,7 +5,7 @@ class and this one give the same outputs from the same weights. The encoder is
 chapter 07's (``tutorial_utils.seq2seq.Seq2Seq``); at every decoder step the
 previous state s_{t-1} scores every encoder state h_j,
 
-    e_tj = v^T tanh(W_s s_{t-1} + W_h h_j)     (additive, Bahdanau et al. 2015)
+    e_tj = u^T tanh(W_s s_{t-1} + W_h h_j)     (additive, Bahdanau et al. 2015)
     e_tj = s_{t-1}^T h_j / sqrt(d_hidden)       (scaled dot product)
     alpha_t = softmax_j(e_tj) over the real (non-pad) source positions,
     c_t = sum_j alpha_tj h_j,
@@ -63,7 +63,7 @@ class AttentionSeq2Seq(Seq2Seq):
             )
             self.W_s = nn.Linear(d_hidden, d_attn, bias=False)  # query side
             self.W_h = nn.Linear(d_hidden, d_attn)  # key side (with bias)
-            self.v = nn.Linear(d_attn, 1, bias=False)
+            self.u = nn.Linear(d_attn, 1, bias=False)  # u in eq-08-additive
         self.out = nn.Linear(2 * d_hidden, tgt_vocab_size)  # W_o [s_t; c_t]
 
     def attend(self, s: Tensor, H: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
@@ -84,7 +84,7 @@ class AttentionSeq2Seq(Seq2Seq):
                 f"mask must have shape {tuple(H.shape[:2])}; got {describe(mask)}"
             )
         if self.score == "additive":
-            e = self.v(torch.tanh(self.W_s(s)[:, None] + self.W_h(H)))[..., 0]
+            e = self.u(torch.tanh(self.W_s(s)[:, None] + self.W_h(H)))[..., 0]
         else:
             e = (H @ s[:, :, None])[..., 0] / math.sqrt(self.d_hidden)  # (B, T_x)
         alpha = e.masked_fill(~mask, float("-inf")).softmax(-1)  # (B, T_x)
