@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from book_toc import ROOT, toc_files
+from install_cell import install_cell
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -65,23 +66,38 @@ def test_name_title_install_cell_and_time_card(path: Path) -> None:
         ["remove-input"],
     ], f"{path.name}: tag the install cell hide-input and the time card remove-input"
     cells = code_cells(nb)
-    reference = code_cells(load(ROOT / "notebooks" / "00_setup.ipynb"))[0]
-    assert cells[0] == reference, (
-        f"{path.name}: the first code cell must be the install cell of 00_setup"
+    assert cells[0] == install_cell(), (
+        f"{path.name}: the first code cell must be the install cell that "
+        "scripts/install_cell.py renders from _config.yml; run "
+        "`python scripts/install_cell.py --write`"
     )
     assert cells[1].endswith(f'time_card("{path.stem}")'), (
         f"{path.name}: the second code cell must show time_card({path.stem!r})"
     )
 
 
-def test_install_cell_uses_the_configured_repository() -> None:
-    cell = code_cells(load(ROOT / "notebooks" / "00_setup.ipynb"))[0]
-    match = re.search(r'REPOSITORY = "([^"]+)"', cell)
-    assert match, "the install cell must define REPOSITORY"
-    assert match.group(1) == CONFIG["repository"]["url"], (
-        "the install cell and _config.yml name different repositories"
-    )
+def test_install_cell_installs_what_the_launch_buttons_open() -> None:
+    """The repository and branch come from _config.yml, which the launch buttons
+    use too; the cell installs only when the helpers are missing and says which
+    version the kernel imports, so a reader can tell a stale install."""
+    cell = install_cell()
+    repo = CONFIG["repository"]
+    assert f'REPOSITORY = "{repo["url"]}"' in cell
+    assert f'BRANCH = "{repo["branch"]}"' in cell
+    assert 'default = f"git+{REPOSITORY}@{BRANCH}"' in cell
     assert 'find_spec("tutorial_utils") is None' in cell  # installs only if missing
+    namespace: dict = {}
+    exec(compile(cell, "install cell", "exec"), namespace)  # helpers are installed
+    assert namespace["REPOSITORY"] == repo["url"] and namespace["BRANCH"] == "main"
+
+
+def test_install_cell_prints_the_installed_version(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    from tutorial_utils import __version__
+
+    exec(compile(install_cell(), "install cell", "exec"), {})
+    assert capsys.readouterr().out == f"tutorial_utils {__version__}\n"
 
 
 def test_toc_and_notebooks_agree() -> None:

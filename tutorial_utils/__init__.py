@@ -5,5 +5,5 @@ Importing any module of this package has no side effects: no downloads, no print
 and no seeding.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["__version__"]
