@@ -40,7 +40,7 @@ book: $(STAMP) $(VENDOR)
 test: $(STAMP) $(VENDOR)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	BOOK_RUN_MODE=full $(BIN)/python -m pytest --nbval-lax --nbval-current-env
+	BOOK_RUN_MODE=full $(BIN)/python -m pytest --nbval-lax --nbval-current-env --durations=20
 
 ## Install headless Chromium (Debian package) for the browser tests.
 browser:

@@ -16,7 +16,8 @@ API and their fallbacks run (tests/test_fallbacks.py tests each one alone).
 
 A second venv holds pyproject.toml's floors: every dependency at its lower bound,
 torch excepted (the one at hand, with the same APIs deleted), and Colab's kernel
-side. Every chapter runs there too, so a floor the code does not work at fails.
+side. The chapters that between them use every floored dependency (AT_FLOORS) run
+there too, so a floor the code does not work at fails.
 
 The venvs live in _build/ and are kept while their package lists are unchanged.
 """
@@ -31,6 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -320,9 +322,10 @@ def release(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def run_chapter(env: Env, notebook: Path, workdir: Path) -> None:
+def run_chapter(env: Env, notebook: Path, workdir: Path) -> str | None:
     """Execute ``notebook`` in a kernel of ``env`` (smoke mode, cwd ``workdir``)
-    and check that the kernel had ``env``'s versions and lacked TORCH_LACKS."""
+    and check that the kernel had ``env``'s versions and lacked TORCH_LACKS;
+    return what went wrong, or None."""
     kernel_poll.install()  # book/_ext: else a widget cell can stall to the timeout
     kernels = workdir / "kernels"
     (kernels / env.name).mkdir(parents=True)
@@ -332,6 +335,7 @@ def run_chapter(env: Env, notebook: Path, workdir: Path) -> None:
         "display_name": env.name, "language": "python",
         "env": {
             "BOOK_RUN_MODE": "smoke", "VIRTUAL_ENV": str(env.venv), "PYTHONPATH": "",
+            "OMP_NUM_THREADS": "1",  # two chapters share the two cores
             "PATH": f"{env.venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
         },
     }  # fmt: skip
@@ -355,32 +359,71 @@ def run_chapter(env: Env, notebook: Path, workdir: Path) -> None:
     try:
         client.execute()
     except CellExecutionError as error:
-        report = ANSI.sub("", str(error))
-        pytest.fail(f"{notebook.name} failed in {env.name}:\n{report}", pytrace=False)
+        return f"{notebook.name} failed in {env.name}:\n{ANSI.sub('', str(error))}"
     printed = [o["text"] for o in nb.cells[-1].outputs if o.get("name") == "stdout"]
     ran = json.loads("".join(printed).strip().splitlines()[-1])
-    assert Path(ran["prefix"]).resolve() == env.venv.resolve(), ran["prefix"]
+    if Path(ran["prefix"]).resolve() != env.venv.resolve():
+        return f"{notebook.name}: the kernel ran in {ran['prefix']}"
     wrong = {
         name: (version, env.versions[name])
         for name, version in ran["versions"].items()
         if release(version) != release(env.versions[name])
     }
-    assert not wrong, f"package: (version in the kernel, version asked for): {wrong}"
-    assert ran["present"] == [], f"the torch hook left {ran['present']} in place"
+    if wrong:
+        return f"package: (version in the kernel, version asked for): {wrong}"
+    if ran["present"]:
+        return f"the torch hook left {ran['present']} in place"
+    return None
+
+
+def run_all(env: Env, tmp: Path, chapters: dict[str, Path]) -> dict[str, str | None]:
+    """Chapters in ``env``, two at a time (one core each): chapter -> failure.
+
+    Most of a smoke run is single-threaded (starting a kernel, importing torch,
+    plotting), so two at a time take about half as long as one after the other.
+    """
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            stem: pool.submit(run_chapter, env, path, tmp / stem)
+            for stem, path in chapters.items()
+        }
+        return {stem: future.result() for stem, future in futures.items()}
 
 
 CHAPTERS = toc_notebooks()
+# At the floors, the chapters that between them call every floored dependency's
+# API the book uses: 00 (the version table), 03 (scikit-learn's diabetes data,
+# SciPy, a widget), 04 (the training loop, plots, widgets) and 11 (scipy.stats,
+# mixed precision and its fallbacks). Colab's versions run every chapter.
+AT_FLOORS = {stem: CHAPTERS[stem] for stem in ("00_setup", "03_linear_regression",
+             "04_neural_networks", "11_scale_and_efficiency")}  # fmt: skip
 
 
-@pytest.mark.parametrize("notebook", CHAPTERS.values(), ids=list(CHAPTERS))
+@pytest.fixture(scope="module")
+def colab_runs(
+    colab_with_helpers: Env, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str | None]:
+    return run_all(colab_with_helpers, tmp_path_factory.mktemp("colab"), CHAPTERS)
+
+
+@pytest.fixture(scope="module")
+def floors_runs(
+    floors_with_helpers: Env, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str | None]:
+    return run_all(floors_with_helpers, tmp_path_factory.mktemp("floors"), AT_FLOORS)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_runs_like_in_colab(
-    notebook: Path, colab_with_helpers: Env, tmp_path: Path
+    chapter: str, colab_runs: dict[str, str | None]
 ) -> None:
-    run_chapter(colab_with_helpers, notebook, tmp_path)
+    if colab_runs[chapter]:
+        pytest.fail(colab_runs[chapter], pytrace=False)
 
 
-@pytest.mark.parametrize("notebook", CHAPTERS.values(), ids=list(CHAPTERS))
+@pytest.mark.parametrize("chapter", AT_FLOORS)
 def test_chapter_runs_at_the_floors(
-    notebook: Path, floors_with_helpers: Env, tmp_path: Path
+    chapter: str, floors_runs: dict[str, str | None]
 ) -> None:
-    run_chapter(floors_with_helpers, notebook, tmp_path)
+    if floors_runs[chapter]:
+        pytest.fail(floors_runs[chapter], pytrace=False)
