@@ -82,3 +82,12 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     return BuiltBook(
         ROOT / "_build" / "html", CACHE, proc.returncode, proc.stdout + proc.stderr
     )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Build the Colab and floors venvs in the background while nbval runs the
+    chapters (tests/test_colab.py), when those tests are selected."""
+    for item in session.items:
+        if item.path.name == "test_colab.py" and hasattr(item, "module"):
+            item.module.prepare_in_background()
+            return

@@ -32,7 +32,8 @@ import re
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,6 +189,31 @@ def build(env: Env, tmp: Path) -> None:
     )
 
 
+_PREPARED: list[Future] = []
+
+
+def prepare_in_background() -> None:
+    """Start building both venvs now, while nbval runs the chapters.
+
+    Installing wheels is one core's work, and the chapters leave the second core
+    idle for much of their run, so building the venvs beside them saves the
+    minutes they would take afterwards. tests/conftest.py calls this once the
+    tests are collected; the fixtures below wait for it.
+    """
+    if not _PREPARED:
+        tmp = Path(tempfile.mkdtemp(prefix="colab-venvs-"))
+        pool = ThreadPoolExecutor(max_workers=1)
+        envs = (colab_env(), floors_env())
+        _PREPARED.append(pool.submit(lambda: [build(env, tmp) for env in envs]))
+        pool.shutdown(wait=False)
+
+
+def wait_for_venvs() -> None:
+    """Wait for the background build; a failure there is raised here, in a test."""
+    for future in _PREPARED:
+        future.result()
+
+
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What pip would clone from GitHub: the package files of this working tree
@@ -205,6 +231,7 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory: pytest.TempPathFactory) -> Env:
     """Colab's venv, without the helpers."""
+    wait_for_venvs()
     env = colab_env()
     build(env, tmp_path_factory.mktemp("colab"))
     return env
@@ -228,6 +255,7 @@ def colab_with_helpers(
 
 @pytest.fixture(scope="module")
 def floors_with_helpers(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Env:
+    wait_for_venvs()
     env, tmp = floors_env(), tmp_path_factory.mktemp("floors")
     build(env, tmp)
     return with_helpers(env, source, tmp)
