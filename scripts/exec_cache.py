@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 from book_toc import ROOT
 from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
 
 __all__ = ["CACHE", "current_key", "ensure_fresh", "store"]
 
@@ -62,17 +63,10 @@ def store(
 ) -> None:
     """Record ``notebook`` (executed from ``source``) as the cached execution."""
     ensure_fresh(cache)
-    get_cache(cache).cache_notebook_bundle(
-        _bundle(notebook, source, seconds), check_validity=False, overwrite=True
-    )
-
-
-def _bundle(notebook: nbformat.NotebookNode, source: Path, seconds: float):  # noqa: ANN202
-    from jupyter_cache.base import CacheBundleIn
-
-    return CacheBundleIn(
+    bundle = CacheBundleIn(
         notebook, str(source), data={"execution_seconds": round(seconds, 2)}
     )
+    get_cache(cache).cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
 
 
 if __name__ == "__main__":
